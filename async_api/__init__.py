@@ -1,0 +1,1 @@
+"""async_api: make an OpenStack-style REST API fully asynchronous."""

@@ -1,0 +1,17 @@
+"""Every option group, for oslo-config-generator.
+
+Exposed through the ``oslo.config.opts`` entry point as
+``async_api = async_api.conf.opts:list_opts``. Add a group here when a new
+``async_api/conf/<group>.py`` module is added.
+"""
+
+from async_api.conf import default
+
+_MODULES = {
+    'DEFAULT': default,
+}
+
+
+def list_opts():
+    """Return ``[(group, [opt, ...]), ...]`` for the sample config."""
+    return [(group, list(module.opts)) for group, module in _MODULES.items()]

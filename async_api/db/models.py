@@ -1,0 +1,113 @@
+"""SQLAlchemy models of async_api's own tables.
+
+The schema is owned by the alembic migrations in ``migrations/versions``; a
+test checks that these models and the migrations agree.
+"""
+
+from oslo_db.sqlalchemy import models
+from oslo_utils import timeutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+class Base(models.ModelBase, orm.DeclarativeBase):
+    """Declarative base of every async_api table."""
+
+
+def _timestamps():
+    return (
+        sa.Column('created_at', sa.DateTime, nullable=False,
+                  default=timeutils.utcnow),
+        sa.Column('updated_at', sa.DateTime, nullable=True,
+                  onupdate=timeutils.utcnow),
+    )
+
+
+class Node(Base):
+    """A bare-metal node: the reference service's resource."""
+
+    __tablename__ = 'nodes'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_nodes0uuid'),
+        sa.UniqueConstraint('name', name='uniq_nodes0name'),
+        sa.Index('nodes_project_id_idx', 'project_id'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    driver = sa.Column(sa.String(64), nullable=False)
+    # Secrets inside are masked by the API; stored as given.
+    driver_info = sa.Column(sa.JSON, nullable=False, default=dict)
+    extra = sa.Column(sa.JSON, nullable=False, default=dict)
+    power_state = sa.Column(sa.String(15), nullable=True)
+    target_power_state = sa.Column(sa.String(15), nullable=True)
+    provision_state = sa.Column(sa.String(15), nullable=False,
+                                default='available')
+    sync_state = sa.Column(sa.String(15), nullable=False, default='in_sync')
+    last_error = sa.Column(sa.Text, nullable=True)
+    last_task_uuid = sa.Column(sa.String(36), nullable=True)
+    # Last stored driver validation, so GET .../validate never reaches a BMC.
+    validation = sa.Column(sa.JSON, nullable=True)
+    validated_at = sa.Column(sa.DateTime, nullable=True)
+    created_at, updated_at = _timestamps()
+
+
+class Task(Base):
+    """One accepted operation on one resource.
+
+    The task table, not the jobboard, is the source of truth for what was
+    accepted. ``id`` grows with acceptance, so it orders tasks.
+    """
+
+    __tablename__ = 'tasks'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_tasks0uuid'),
+        sa.Index('tasks_resource_idx', 'resource_uuid', 'id'),
+        sa.Index('tasks_state_idx', 'state'),
+        sa.Index('tasks_updated_at_idx', 'updated_at'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    operation = sa.Column(sa.String(255), nullable=False)
+    resource_type = sa.Column(sa.String(64), nullable=False)
+    resource_uuid = sa.Column(sa.String(36), nullable=False)
+    state = sa.Column(sa.String(15), nullable=False)
+    progress = sa.Column(sa.Integer, nullable=False, default=0)
+    step = sa.Column(sa.String(255), nullable=True)
+    params = sa.Column(sa.JSON, nullable=False, default=dict)
+    result = sa.Column(sa.JSON, nullable=True)
+    error = sa.Column(sa.JSON, nullable=True)
+    request_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    cancel_requested = sa.Column(sa.Boolean, nullable=False, default=False)
+    attempt = sa.Column(sa.Integer, nullable=False, default=0)
+    # The jobboard job that carries this task, once posted.
+    job_uuid = sa.Column(sa.String(36), nullable=True)
+    created_at, updated_at = _timestamps()
+    started_at = sa.Column(sa.DateTime, nullable=True)
+    finished_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class TaskEvent(Base):
+    """One step transition of a task (like Nova's instance-action events)."""
+
+    __tablename__ = 'task_events'
+    __table_args__ = (
+        sa.Index('task_events_task_uuid_idx', 'task_uuid', 'id'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    task_uuid = sa.Column(sa.String(36),
+                          sa.ForeignKey('tasks.uuid', ondelete='CASCADE'),
+                          nullable=False)
+    event = sa.Column(sa.String(255), nullable=False)
+    state = sa.Column(sa.String(15), nullable=False)
+    time = sa.Column(sa.DateTime, nullable=False, default=timeutils.utcnow)
+    host = sa.Column(sa.String(255), nullable=True)
+    details = sa.Column(sa.JSON, nullable=True)
+    # Shown to admins only.
+    traceback = sa.Column(sa.Text, nullable=True)
