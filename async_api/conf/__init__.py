@@ -8,8 +8,12 @@ from oslo_config import cfg
 
 from async_api.conf import database
 from async_api.conf import default
+from async_api.conf import jobboard
+from async_api.conf import persistence
 
 CONF = cfg.CONF
 
 default.register_opts(CONF)
 database.register_opts(CONF)
+jobboard.register_opts(CONF)
+persistence.register_opts(CONF)

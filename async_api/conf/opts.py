@@ -6,9 +6,13 @@ Exposed through the ``oslo.config.opts`` entry point as
 """
 
 from async_api.conf import default
+from async_api.conf import jobboard
+from async_api.conf import persistence
 
 _MODULES = {
     'DEFAULT': default,
+    jobboard.GROUP: jobboard,
+    persistence.GROUP: persistence,
 }
 
 

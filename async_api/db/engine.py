@@ -10,6 +10,8 @@ from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 from sqlalchemy.engine import url as sa_url
 
+from async_api import conf as async_conf
+
 # Writers from several processes share one SQLite file: WAL lets readers go
 # on while one writes, and busy_timeout makes a writer wait for the lock
 # instead of failing at once.
@@ -87,6 +89,13 @@ def from_conf(conf):
     global _DATABASE
     if _DATABASE is None:
         _DATABASE = Database(conf.database.connection)
+    return _DATABASE
+
+
+def current():
+    """The process-wide :class:`Database`, built from CONF on first use."""
+    if _DATABASE is None:
+        return from_conf(async_conf.CONF)
     return _DATABASE
 
 

@@ -1,0 +1,85 @@
+"""The exceptions async_api raises to its callers.
+
+Every error a client can see is an :class:`AsyncApiError` with an HTTP
+status and a stable machine-readable ``code`` (the OpenStack API-SIG errors
+guideline)::
+
+    AsyncApiError
+    ├── InvalidParameter        400 invalid_parameter
+    ├── NotFound                404 <resource>_not_found
+    │   ├── NodeNotFound        404 node_not_found
+    │   ├── TaskNotFound        404 task_not_found
+    │   └── OperationNotFound   404 operation_not_found
+    ├── Conflict                409 conflict
+    │   ├── DuplicateName       409 duplicate_name
+    │   ├── NodeHasActiveTasks  409 node_has_active_tasks
+    │   └── TaskNotCancellable  409 task_not_cancellable
+    └── ServiceUnavailable      503 service_unavailable
+"""
+
+
+class AsyncApiError(Exception):
+    """Base of every error with a client-facing status and code."""
+
+    status = 500
+    code = 'internal_error'
+    title = 'Internal error'
+
+    def __init__(self, detail=None, **kwargs):
+        self.detail = detail or self.title
+        self.kwargs = kwargs
+        super().__init__(self.detail)
+
+
+class InvalidParameter(AsyncApiError):
+    status = 400
+    code = 'invalid_parameter'
+    title = 'Invalid parameter'
+
+
+class NotFound(AsyncApiError):
+    status = 404
+    code = 'not_found'
+    title = 'Not found'
+
+
+class NodeNotFound(NotFound):
+    code = 'node_not_found'
+    title = 'Node not found'
+
+
+class TaskNotFound(NotFound):
+    code = 'task_not_found'
+    title = 'Task not found'
+
+
+class OperationNotFound(NotFound):
+    code = 'operation_not_found'
+    title = 'Operation not found'
+
+
+class Conflict(AsyncApiError):
+    status = 409
+    code = 'conflict'
+    title = 'Conflict'
+
+
+class DuplicateName(Conflict):
+    code = 'duplicate_name'
+    title = 'Duplicate name'
+
+
+class NodeHasActiveTasks(Conflict):
+    code = 'node_has_active_tasks'
+    title = 'Node has active tasks'
+
+
+class TaskNotCancellable(Conflict):
+    code = 'task_not_cancellable'
+    title = 'Task cannot be cancelled'
+
+
+class ServiceUnavailable(AsyncApiError):
+    status = 503
+    code = 'service_unavailable'
+    title = 'Service unavailable'

@@ -1,0 +1,112 @@
+"""Data access for nodes. Touches only the database."""
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import utils as db_utils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from async_api.common import exception
+from async_api.db import engine
+from async_api.db import models
+from async_api.tasks import states
+
+SORT_KEYS = ('created_at', 'updated_at', 'name', 'uuid', 'driver',
+             'power_state', 'provision_state')
+FILTERS = ('driver', 'power_state', 'provision_state', 'sync_state',
+           'project_id')
+
+
+def _query_ident(session, ident, project_id=None):
+    query = session.query(models.Node)
+    if uuidutils.is_uuid_like(ident):
+        query = query.filter(models.Node.uuid == ident)
+    else:
+        query = query.filter(models.Node.name == ident)
+    if project_id is not None:
+        query = query.filter(models.Node.project_id == project_id)
+    return query
+
+
+def create_node(values):
+    """Insert a node; ``uuid`` is generated unless given."""
+    values = dict(values)
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    node = models.Node(**values)
+    try:
+        with engine.current().writer.using() as session:
+            session.add(node)
+            session.flush()
+            session.expunge(node)
+    except db_exc.DBDuplicateEntry:
+        raise exception.DuplicateName(
+            'A node named %s already exists' % values.get('name'))
+    return node
+
+
+def get_node(ident, project_id=None):
+    """A node by UUID or name; NodeNotFound if it is not there."""
+    with engine.current().reader.using() as session:
+        node = _query_ident(session, ident, project_id).one_or_none()
+        if node is None:
+            raise exception.NodeNotFound('Node %s could not be found' % ident)
+        session.expunge(node)
+        return node
+
+
+def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
+               sort_dir='asc', project_id=None):
+    """Nodes matching ``filters`` (exact values), one page of them."""
+    with engine.current().reader.using() as session:
+        query = session.query(models.Node)
+        for key, value in (filters or {}).items():
+            query = query.filter(getattr(models.Node, key) == value)
+        if project_id is not None:
+            query = query.filter(models.Node.project_id == project_id)
+        marker_obj = None
+        if marker is not None:
+            marker_obj = _query_ident(session, marker).one_or_none()
+            if marker_obj is None:
+                raise exception.InvalidParameter(
+                    'Marker node %s could not be found' % marker)
+        # id breaks ties so that pages never skip or repeat a node.
+        query = db_utils.paginate_query(
+            query, models.Node, limit, [sort_key, 'id'], marker=marker_obj,
+            sort_dir=sort_dir)
+        nodes = query.all()
+        session.expunge_all()
+        return nodes
+
+
+def update_node(uuid, values):
+    """Update the node with ``uuid``; returns the updated node."""
+    try:
+        with engine.current().writer.using() as session:
+            node = session.query(models.Node).filter(
+                models.Node.uuid == uuid).one_or_none()
+            if node is None:
+                raise exception.NodeNotFound(
+                    'Node %s could not be found' % uuid)
+            for key, value in values.items():
+                setattr(node, key, value)
+            session.flush()
+            session.expunge(node)
+            return node
+    except db_exc.DBDuplicateEntry:
+        raise exception.DuplicateName(
+            'A node named %s already exists' % values.get('name'))
+
+
+def destroy_node(uuid):
+    """Delete a node; NodeHasActiveTasks while any of its tasks is active."""
+    with engine.current().writer.using() as session:
+        active = session.query(sa.func.count(models.Task.id)).filter(
+            models.Task.resource_uuid == uuid,
+            models.Task.state.in_(states.ACTIVE)).scalar()
+        if active:
+            raise exception.NodeHasActiveTasks(
+                'Node %s has %d active task(s); wait for them or cancel them'
+                % (uuid, active))
+        deleted = session.query(models.Node).filter(
+            models.Node.uuid == uuid).delete(synchronize_session=False)
+        if not deleted:
+            raise exception.NodeNotFound('Node %s could not be found' % uuid)

@@ -1,0 +1,1 @@
+"""Operations: what a service can ask its conductors to do."""

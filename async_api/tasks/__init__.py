@@ -1,0 +1,1 @@
+"""Tasks: the record of an accepted operation, and the path that accepts it."""
