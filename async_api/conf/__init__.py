@@ -6,6 +6,7 @@ elsewhere.
 
 from oslo_config import cfg
 
+from async_api.conf import conductor
 from async_api.conf import database
 from async_api.conf import default
 from async_api.conf import jobboard
@@ -13,6 +14,7 @@ from async_api.conf import persistence
 
 CONF = cfg.CONF
 
+conductor.register_opts(CONF)
 default.register_opts(CONF)
 database.register_opts(CONF)
 jobboard.register_opts(CONF)

@@ -5,12 +5,14 @@ Exposed through the ``oslo.config.opts`` entry point as
 ``async_api/conf/<group>.py`` module is added.
 """
 
+from async_api.conf import conductor
 from async_api.conf import default
 from async_api.conf import jobboard
 from async_api.conf import persistence
 
 _MODULES = {
     'DEFAULT': default,
+    conductor.GROUP: conductor,
     jobboard.GROUP: jobboard,
     persistence.GROUP: persistence,
 }

@@ -1,0 +1,49 @@
+"""``async-api-all``: the embedded deployment in one process.
+
+API and a pool of conductor threads share one process and, by default, one
+SQLite database that holds the tasks, the jobboard and flow progress. The
+database is created or upgraded on start, so a first run needs nothing.
+"""
+
+import sys
+
+from oslo_log import log
+from sqlalchemy.engine import url as sa_url
+
+from async_api.api import app as api_app
+from async_api.command import signals
+from async_api.common import config
+from async_api.common import wsgi_server
+from async_api.conductor import service as conductor_service
+from async_api.db import engine as db_engine
+from async_api.db import migration
+
+LOG = log.getLogger(__name__)
+
+
+def main(argv=None):
+    conf = config.prepare(sys.argv[1:] if argv is None else argv,
+                          'async-api-all')
+    database = db_engine.from_conf(conf)
+    migration.upgrade(database.engine)
+    conductors = conductor_service.ConductorService(
+        conf, workers=conf.conductor.workers)
+    conductors.start()
+    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
+                                    conf.api.host_ip, conf.api.port)
+    server.start()
+    shown = sa_url.make_url(database.connection).render_as_string(
+        hide_password=True)
+    print('async_api is serving on http://%s:%d/ with %d conductor '
+          'threads (database: %s)' % (server.host, server.port,
+                                      conf.conductor.workers, shown),
+          flush=True)
+    signum = signals.wait_for_stop()
+    LOG.info('Signal %d received, stopping', signum)
+    server.stop()
+    conductors.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""``async-api-api``: the API alone, on the built-in threaded server.
+
+For production, serve :mod:`async_api.api.wsgi` with a real WSGI server.
+"""
+
+import sys
+
+from oslo_log import log
+
+from async_api.api import app as api_app
+from async_api.command import signals
+from async_api.common import config
+from async_api.common import wsgi_server
+
+LOG = log.getLogger(__name__)
+
+
+def main(argv=None):
+    conf = config.prepare(sys.argv[1:] if argv is None else argv,
+                          'async-api-api')
+    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
+                                    conf.api.host_ip, conf.api.port)
+    server.start()
+    print('async_api API is serving on http://%s:%d/'
+          % (server.host, server.port), flush=True)
+    signum = signals.wait_for_stop()
+    LOG.info('Signal %d received, stopping', signum)
+    server.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

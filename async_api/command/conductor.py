@@ -1,0 +1,29 @@
+"""``async-api-conductor``: claim and run jobs from the jobboard."""
+
+import sys
+
+from oslo_log import log
+
+from async_api.command import signals
+from async_api.common import config
+from async_api.conductor import service as conductor_service
+
+LOG = log.getLogger(__name__)
+
+
+def main(argv=None):
+    conf = config.prepare(sys.argv[1:] if argv is None else argv,
+                          'async-api-conductor')
+    conductors = conductor_service.ConductorService(
+        conf, workers=conf.conductor.workers)
+    conductors.start()
+    print('async_api conductor %s is running %d workers'
+          % (conf.host, conf.conductor.workers), flush=True)
+    signum = signals.wait_for_stop()
+    LOG.info('Signal %d received, stopping', signum)
+    conductors.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
