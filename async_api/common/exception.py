@@ -13,7 +13,9 @@ guideline)::
     ├── Conflict                409 conflict
     │   ├── DuplicateName       409 duplicate_name
     │   ├── NodeHasActiveTasks  409 node_has_active_tasks
-    │   └── TaskNotCancellable  409 task_not_cancellable
+    │   ├── TaskNotCancellable  409 task_not_cancellable
+    │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
+    ├── IdempotencyKeyMismatch  422 idempotency_key_mismatch
     └── ServiceUnavailable      503 service_unavailable
 """
 
@@ -83,3 +85,22 @@ class ServiceUnavailable(AsyncApiError):
     status = 503
     code = 'service_unavailable'
     title = 'Service unavailable'
+
+
+class IdempotencyKeyMismatch(AsyncApiError):
+    """The key was used before for a different request."""
+
+    status = 422
+    code = 'idempotency_key_mismatch'
+    title = 'Idempotency key reused for another request'
+
+
+class IdempotencyKeyInUse(Conflict):
+    """The first request with this key is still being accepted."""
+
+    code = 'idempotency_key_in_use'
+    title = 'Idempotency key in use'
+
+    def __init__(self, detail=None, retry_after=1, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.retry_after = retry_after

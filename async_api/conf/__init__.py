@@ -9,6 +9,7 @@ from oslo_config import cfg
 from async_api.conf import conductor
 from async_api.conf import database
 from async_api.conf import default
+from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import persistence
 
@@ -16,6 +17,7 @@ CONF = cfg.CONF
 
 conductor.register_opts(CONF)
 default.register_opts(CONF)
+idempotency.register_opts(CONF)
 database.register_opts(CONF)
 jobboard.register_opts(CONF)
 persistence.register_opts(CONF)

@@ -7,12 +7,14 @@ Exposed through the ``oslo.config.opts`` entry point as
 
 from async_api.conf import conductor
 from async_api.conf import default
+from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import persistence
 
 _MODULES = {
     'DEFAULT': default,
     conductor.GROUP: conductor,
+    idempotency.GROUP: idempotency,
     jobboard.GROUP: jobboard,
     persistence.GROUP: persistence,
 }

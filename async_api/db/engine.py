@@ -43,6 +43,25 @@ def ensure_sqlite_dir(url):
         os.makedirs(directory, exist_ok=True)
 
 
+class _TransactionScope:
+    """What enginefacade keeps one transaction's state on."""
+
+
+class _Sessions:
+    """enginefacade's reader or writer, with the context made optional.
+
+    Pass a context to join its transaction; without one, each ``using``
+    block is a transaction of its own.
+    """
+
+    def __init__(self, manager):
+        self._manager = manager
+
+    def using(self, context=None):
+        return self._manager.using(
+            context if context is not None else _TransactionScope())
+
+
 class Database:
     """A connection URL with its enginefacade transaction context."""
 
@@ -66,13 +85,15 @@ class Database:
 
     @property
     def writer(self):
+        """Sessions that write: ``with db.writer.using() as session``."""
         self.engine  # noqa: B018 - make sure the connect hook is in place
-        return self._context.writer
+        return _Sessions(self._context.writer)
 
     @property
     def reader(self):
+        """Sessions that only read."""
         self.engine  # noqa: B018
-        return self._context.reader
+        return _Sessions(self._context.reader)
 
     def dispose(self):
         self._context.dispose_pool()

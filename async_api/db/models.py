@@ -111,3 +111,37 @@ class TaskEvent(Base):
     details = sa.Column(sa.JSON, nullable=True)
     # Shown to admins only.
     traceback = sa.Column(sa.Text, nullable=True)
+
+
+class IdempotencyKey(Base):
+    """A client's idempotency key and the response it was first given.
+
+    ``reserved_uuid`` is the UUID the first request reserved for what it
+    creates (a task or a node) before creating it: if that request dies
+    half-way, whoever takes the key over creates the object under the same
+    UUID, whose unique constraint makes a second operation impossible.
+    """
+
+    __tablename__ = 'idempotency_keys'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'key',
+                            name='uniq_idempotency_keys0project_id0key'),
+        sa.Index('idempotency_keys_expires_at_idx', 'expires_at'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    # '' rather than NULL when there is no project: NULLs never collide in
+    # a unique constraint, and the key must.
+    project_id = sa.Column(sa.String(255), nullable=False, default='')
+    key = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(64), nullable=False)
+    state = sa.Column(sa.String(15), nullable=False)
+    owner = sa.Column(sa.String(36), nullable=False)
+    locked_at = sa.Column(sa.DateTime, nullable=False)
+    reserved_uuid = sa.Column(sa.String(36), nullable=False)
+    status = sa.Column(sa.Integer, nullable=True)
+    location = sa.Column(sa.Text, nullable=True)
+    body = sa.Column(sa.JSON, nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False,
+                           default=timeutils.utcnow)
+    expires_at = sa.Column(sa.DateTime, nullable=False)

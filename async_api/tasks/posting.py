@@ -38,4 +38,3 @@ def post(conf, task, operation):
         'task_uuid': task.uuid,
     }
     return backends.board(conf).post(task.uuid, book=book, details=details)
-

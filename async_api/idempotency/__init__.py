@@ -1,0 +1,1 @@
+"""Idempotency keys: a retried request never starts a second operation."""
