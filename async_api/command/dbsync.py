@@ -2,6 +2,7 @@
 
     async-api-dbsync [--config-file FILE] upgrade [--revision REV]
     async-api-dbsync [--config-file FILE] version
+    async-api-dbsync [--config-file FILE] purge-idempotency-keys
 """
 
 import sys
@@ -11,6 +12,7 @@ from oslo_config import cfg
 from async_api import conf as async_conf
 from async_api.db import engine as db_engine
 from async_api.db import migration
+from async_api.idempotency import store as idempotency_store
 
 CONF = async_conf.CONF
 
@@ -26,6 +28,12 @@ def _version():
     print(migration.version(database.engine) or 'None')
 
 
+def _purge_idempotency_keys():
+    db_engine.from_conf(CONF)
+    print('Purged %d expired idempotency keys'
+          % idempotency_store.purge_expired())
+
+
 def _add_commands(subparsers):
     parser = subparsers.add_parser('upgrade',
                                    help='Upgrade the schema to a revision.')
@@ -35,6 +43,11 @@ def _add_commands(subparsers):
     parser = subparsers.add_parser('version',
                                    help='Print the current schema revision.')
     parser.set_defaults(func=_version)
+    parser = subparsers.add_parser(
+        'purge-idempotency-keys',
+        help='Delete idempotency keys older than [idempotency]key_ttl now, '
+             'instead of waiting for the conductors\' periodic purge.')
+    parser.set_defaults(func=_purge_idempotency_keys)
 
 
 def main(argv=None):

@@ -1,9 +1,14 @@
 """``async-api-dbsync`` run as a real command."""
 
+import datetime
 import os
 import subprocess
 import sys
 
+from oslo_utils import timeutils
+
+from async_api.db import engine as db_engine
+from async_api.db import models
 from async_api.tests import base
 
 
@@ -29,3 +34,26 @@ class TestDbsyncCommand(base.TestCase):
         after = self._run(config_file, 'version')
         self.assertIn(after.stdout.strip(), upgraded.stdout)
         self.assertNotEqual('None', after.stdout.strip())
+
+    def test_purge_idempotency_keys(self):
+        db_path = os.path.join(self.state_path, 'db.sqlite')
+        config_file = os.path.join(self.state_path, 'test.conf')
+        with open(config_file, 'w') as f:
+            f.write('[database]\nconnection = sqlite:///%s\n' % db_path)
+        self.assertEqual(0, self._run(config_file, 'upgrade').returncode)
+        database = db_engine.Database('sqlite:///%s' % db_path)
+        self.addCleanup(database.dispose)
+        past = timeutils.utcnow() - datetime.timedelta(seconds=1)
+        with database.writer.using() as session:
+            for key, expires in (('old', past),
+                                 ('new', past + datetime.timedelta(days=1))):
+                session.add(models.IdempotencyKey(
+                    project_id='', key=key, fingerprint='f',
+                    state='completed', owner='o', locked_at=past,
+                    reserved_uuid='u', created_at=past, expires_at=expires))
+        purged = self._run(config_file, 'purge-idempotency-keys')
+        self.assertEqual(0, purged.returncode, purged.stderr)
+        self.assertIn('Purged 1 expired', purged.stdout)
+        with database.reader.using() as session:
+            self.assertEqual(['new'], [
+                row.key for row in session.query(models.IdempotencyKey)])
