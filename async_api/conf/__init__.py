@@ -6,6 +6,7 @@ elsewhere.
 
 from oslo_config import cfg
 
+from async_api.conf import api
 from async_api.conf import conductor
 from async_api.conf import database
 from async_api.conf import default
@@ -15,6 +16,7 @@ from async_api.conf import persistence
 
 CONF = cfg.CONF
 
+api.register_opts(CONF)
 conductor.register_opts(CONF)
 default.register_opts(CONF)
 idempotency.register_opts(CONF)

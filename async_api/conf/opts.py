@@ -5,6 +5,7 @@ Exposed through the ``oslo.config.opts`` entry point as
 ``async_api/conf/<group>.py`` module is added.
 """
 
+from async_api.conf import api
 from async_api.conf import conductor
 from async_api.conf import default
 from async_api.conf import idempotency
@@ -13,6 +14,7 @@ from async_api.conf import persistence
 
 _MODULES = {
     'DEFAULT': default,
+    api.GROUP: api,
     conductor.GROUP: conductor,
     idempotency.GROUP: idempotency,
     jobboard.GROUP: jobboard,

@@ -1,0 +1,1 @@
+"""Pecan controllers of the REST API."""

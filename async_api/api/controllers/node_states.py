@@ -1,0 +1,55 @@
+"""``/v1/nodes/{id}/states/...``: asynchronous actions on a node.
+
+Each action is validated, recorded as a task by
+:func:`async_api.tasks.submit.submit` and answered 202 with the task. The
+API never changes the node itself (not even ``target_power_state``): the
+conductor that runs the task does.
+"""
+
+import pecan
+from pecan import rest
+from wsme import types as wtypes
+
+from async_api.api.expose import expose
+from async_api.api import links
+from async_api.api.types import base
+from async_api.api.types import task as task_types
+from async_api.db import nodes as db_nodes
+from async_api.tasks import submit
+
+POWER_TARGETS = ('on', 'off', 'reboot')
+SET_POWER_STATE = 'node.set_power_state'
+
+
+@base.json_object
+class PowerTarget(wtypes.Base):
+    """The body of ``PUT /v1/nodes/{id}/states/power``."""
+
+    target = wtypes.wsattr(wtypes.Enum(str, *POWER_TARGETS), mandatory=True)
+
+
+def accepted(task):
+    """The 202 answer for a newly accepted task."""
+    pecan.response.location = links.url('v1', 'tasks', task.uuid)
+    return task_types.Task.from_db_obj(task)
+
+
+class NodeStatesController(rest.RestController):
+    """Actions on the states of one node."""
+
+    _custom_actions = {'power': ['PUT']}
+
+    def __init__(self, node_ident):
+        super().__init__()
+        self.node_ident = node_ident
+
+    @expose(task_types.Task, body=PowerTarget, status_code=202)
+    def power(self, body):
+        """Ask for the node to be powered on, off or rebooted."""
+        context = pecan.request.context
+        node = db_nodes.get_node(self.node_ident,
+                                 project_id=context.project_id)
+        task = submit.submit(context, SET_POWER_STATE, node.uuid,
+                             {'target': body.target},
+                             conf=pecan.request.cfg)
+        return accepted(task)

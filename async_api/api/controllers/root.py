@@ -1,0 +1,55 @@
+"""``GET /`` (version discovery) and ``GET /healthcheck``."""
+
+from oslo_log import log
+import pecan
+from pecan import rest
+import sqlalchemy as sa
+
+from async_api.api.controllers import v1
+from async_api.api import links
+from async_api.common import exception
+from async_api.db import engine
+
+LOG = log.getLogger(__name__)
+
+
+def _v1_version():
+    return {'id': 'v1', 'status': 'CURRENT',
+            'links': [links.make('self', 'v1')]}
+
+
+class HealthcheckController(rest.RestController):
+    """For load balancers: 200 while the database answers, else 503."""
+
+    @pecan.expose('json')
+    def get_all(self):
+        try:
+            with engine.current().reader.using() as session:
+                session.execute(sa.text('SELECT 1'))
+        except Exception:
+            LOG.warning('Healthcheck: the database cannot be reached',
+                        exc_info=True)
+            raise exception.ServiceUnavailable(
+                'The database cannot be reached')
+        return {'status': 'ok'}
+
+
+class RootController:
+    """The root of the API.
+
+    A plain Pecan controller, not a REST one: an unknown path below it is
+    a 404, where a RestController would answer 405.
+    """
+
+    v1 = v1.V1Controller()
+    healthcheck = HealthcheckController()
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        pecan.abort(405)
+
+    @index.when(method='GET', template='json')
+    def index_get(self):
+        """The API versions, with links."""
+        version = _v1_version()
+        return {'versions': [version], 'default_version': version}

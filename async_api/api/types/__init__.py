@@ -1,0 +1,1 @@
+"""WSME types: the JSON bodies the API accepts and returns."""

@@ -1,0 +1,73 @@
+"""Types shared by every body: free-form JSON, links, timestamps."""
+
+import datetime
+import json
+
+from wsme.rest import json as wsme_json
+from wsme import types as wtypes
+
+
+def json_object(cls):
+    """Class decorator for request bodies: only a JSON object is valid.
+
+    WSME reads a complex type's fields with ``value.keys()``, so a list or
+    a string where an object belongs would be a 500 without this.
+    """
+    @wsme_json.fromjson.when_object(cls)
+    def fromjson(datatype, value):
+        if value is not None and not isinstance(value, dict):
+            # WSME answers ValueError with a 400 naming the argument.
+            raise ValueError('a JSON object is expected, not %r' % (value,))
+        return wsme_json.fromjson.default(datatype, value)
+
+    return cls
+
+
+class JsonType(wtypes.UserType):
+    """Any JSON value (object, array, string, number, boolean or null)."""
+
+    basetype = wtypes.text
+    name = 'json'
+
+    def validate(self, value):
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            # WSME answers ValueError with a 400 naming the field.
+            raise ValueError('%r is not a JSON value' % (value,))
+        return value
+
+    def frombasetype(self, value):
+        return self.validate(value)
+
+
+jsontype = JsonType()
+
+# A JSON object with string keys, as stored in driver_info, extra, params.
+jsondict = {wtypes.text: jsontype}
+
+
+class Link(wtypes.Base):
+    """A hyperlink to a resource."""
+
+    href = wtypes.text
+    rel = wtypes.text
+
+    @classmethod
+    def from_dict(cls, link):
+        return cls(href=link['href'], rel=link['rel'])
+
+
+def links(dicts):
+    """``Link`` objects from ``{"href", "rel"}`` dicts."""
+    return [Link.from_dict(link) for link in dicts]
+
+
+def utc(value):
+    """A naive UTC datetime from the database, made explicit about it.
+
+    The JSON then carries ``+00:00`` and no client has to guess the zone.
+    """
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=datetime.timezone.utc)

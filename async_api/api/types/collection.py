@@ -1,0 +1,31 @@
+"""Paginated collections: a page of items and the link to the next one."""
+
+from wsme import types as wtypes
+
+from async_api.api.types import event
+from async_api.api.types import node
+from async_api.api.types import task
+
+
+class Collection(wtypes.Base):
+    """Base of every collection; ``next`` is absent on the last page."""
+
+    next = wtypes.text
+
+
+class NodeCollection(Collection):
+    """``{"nodes": [...], "next": ...}``."""
+
+    nodes = [node.Node]
+
+
+class TaskCollection(Collection):
+    """``{"tasks": [...], "next": ...}``."""
+
+    tasks = [task.Task]
+
+
+class EventCollection(wtypes.Base):
+    """``{"events": [...]}``: every step event of one task, oldest first."""
+
+    events = [event.Event]
