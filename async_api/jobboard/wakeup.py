@@ -1,0 +1,47 @@
+"""In-process wake-ups for :meth:`SQLAlchemyJobBoard.wait`.
+
+Boards of other processes are seen by polling the table. In the embedded
+deployment the API and the conductors share one process, so a post made
+there wakes waiting boards of that process at once instead of after a poll
+interval. Boards meet on a channel keyed by (database URL, board path).
+"""
+
+import threading
+
+_LOCK = threading.Lock()
+_CHANNELS = {}
+
+
+class Channel:
+    """A generation counter with a condition to wait for it to change."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self.generation = 0
+
+    def notify(self):
+        """Record a post and wake every waiter."""
+        with self._cond:
+            self.generation += 1
+            self._cond.notify_all()
+
+    def wait(self, generation, timeout):
+        """Sleep up to ``timeout`` s unless a post came after ``generation``.
+
+        Taking ``generation`` before looking at the table means a post that
+        lands between the look and the sleep is not missed.
+        """
+        with self._cond:
+            if self.generation == generation:
+                self._cond.wait(timeout)
+            return self.generation != generation
+
+
+def channel(url, path):
+    """The process-wide channel of one board path on one database."""
+    key = (url, path)
+    with _LOCK:
+        chan = _CHANNELS.get(key)
+        if chan is None:
+            chan = _CHANNELS[key] = Channel()
+        return chan
