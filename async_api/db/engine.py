@@ -1,20 +1,32 @@
-"""Engines and sessions through oslo.db's enginefacade.
+"""Engines and sessions.
 
 One :class:`Database` per connection URL. The service uses the one built
 from ``[database]``; tests build their own against a scratch database.
+
+PostgreSQL and MySQL go through oslo.db's enginefacade (pooling, retries,
+error translation, options from ``[database]``). SQLite files do not:
+oslo.db gives them a NullPool, so every session would reopen the file and
+rerun the pragmas below, which made each jobboard post and claim about
+five times slower (tools/benchmarks/jobboard.py). They get a small
+QueuePool instead, with oslo.db's error translation all the same.
 """
 
+import contextlib
 import os
 
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import exc_filters
 import sqlalchemy as sa
 from sqlalchemy.engine import url as sa_url
+from sqlalchemy import orm
+from sqlalchemy import pool
 
 from async_api import conf as async_conf
 
 # Writers from several processes share one SQLite file: WAL lets readers go
-# on while one writes, and busy_timeout makes a writer wait for the lock
-# instead of failing at once.
+# on while one writes, synchronous=NORMAL is durable across a process crash
+# (only power loss can drop the last commits), and busy_timeout makes a
+# writer wait for the lock instead of failing at once.
 _SQLITE_PRAGMAS = (
     'PRAGMA journal_mode=WAL',
     'PRAGMA synchronous=NORMAL',
@@ -24,8 +36,6 @@ _SQLITE_PRAGMAS = (
 
 
 def _sqlite_on_connect(dbapi_conn, _record):
-    # pysqlite opens transactions lazily and lets SELECTs run outside them;
-    # BEGIN IMMEDIATE on writes is handled by callers that need it.
     cursor = dbapi_conn.cursor()
     try:
         for pragma in _SQLITE_PRAGMAS:
@@ -34,20 +44,25 @@ def _sqlite_on_connect(dbapi_conn, _record):
         cursor.close()
 
 
+def is_sqlite_file(url):
+    parsed = sa_url.make_url(url)
+    return parsed.get_backend_name() == 'sqlite' and parsed.database not in (
+        None, '', ':memory:')
+
+
 def ensure_sqlite_dir(url):
     """Create the directory of a file SQLite URL, so first start works."""
-    parsed = sa_url.make_url(url)
-    if parsed.get_backend_name() == 'sqlite' and parsed.database not in (
-            None, '', ':memory:'):
-        directory = os.path.dirname(os.path.abspath(parsed.database))
-        os.makedirs(directory, exist_ok=True)
+    if is_sqlite_file(url):
+        database = sa_url.make_url(url).database
+        os.makedirs(os.path.dirname(os.path.abspath(database)),
+                    exist_ok=True)
 
 
 class _TransactionScope:
     """What enginefacade keeps one transaction's state on."""
 
 
-class _Sessions:
+class _FacadeSessions:
     """enginefacade's reader or writer, with the context made optional.
 
     Pass a context to join its transaction; without one, each ``using``
@@ -62,41 +77,65 @@ class _Sessions:
             context if context is not None else _TransactionScope())
 
 
-class Database:
-    """A connection URL with its enginefacade transaction context."""
+class _PlainSessions:
+    """The same ``using()`` over a plain sessionmaker (SQLite files)."""
 
-    def __init__(self, connection, **engine_options):
+    def __init__(self, maker, commit):
+        self._maker = maker
+        self._commit = commit
+
+    @contextlib.contextmanager
+    def using(self, context=None):
+        session = self._maker()
+        try:
+            yield session
+            if self._commit:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+class Database:
+    """A connection URL with its engine and sessions.
+
+    ``with db.writer.using() as session`` is one transaction, committed
+    when the block ends; ``db.reader`` never commits.
+    """
+
+    def __init__(self, connection, pool_size=5):
         self.connection = connection
         ensure_sqlite_dir(connection)
-        self._context = enginefacade.transaction_context()
-        self._context.configure(connection=connection, **engine_options)
-        self._hooked = False
-
-    @property
-    def engine(self):
-        engine = self._context.writer.get_engine()
-        if not self._hooked:
-            self._hooked = True
-            if engine.dialect.name == 'sqlite':
-                sa.event.listen(engine, 'connect', _sqlite_on_connect)
-                # Connections opened before the hook still need it.
-                engine.dispose()
-        return engine
-
-    @property
-    def writer(self):
-        """Sessions that write: ``with db.writer.using() as session``."""
-        self.engine  # noqa: B018 - make sure the connect hook is in place
-        return _Sessions(self._context.writer)
-
-    @property
-    def reader(self):
-        """Sessions that only read."""
-        self.engine  # noqa: B018
-        return _Sessions(self._context.reader)
+        if is_sqlite_file(connection):
+            # The pool hands a connection to one thread at a time, so
+            # sharing the engine between threads is safe.
+            self.engine = sa.create_engine(
+                connection, poolclass=pool.QueuePool, pool_size=pool_size,
+                max_overflow=pool_size * 2,
+                connect_args={'check_same_thread': False})
+            sa.event.listen(self.engine, 'connect', _sqlite_on_connect)
+            exc_filters.register_engine(self.engine)
+            maker = orm.sessionmaker(bind=self.engine,
+                                     expire_on_commit=False)
+            self.writer = _PlainSessions(maker, commit=True)
+            self.reader = _PlainSessions(maker, commit=False)
+            self._context = None
+        else:
+            self._context = enginefacade.transaction_context()
+            self._context.configure(connection=connection)
+            self.engine = self._context.writer.get_engine()
+            self.writer = _FacadeSessions(self._context.writer)
+            self.reader = _FacadeSessions(self._context.reader)
 
     def dispose(self):
-        self._context.dispose_pool()
+        if self._context is not None:
+            self._context.dispose_pool()
+        else:
+            self.engine.dispose()
 
 
 _DATABASE = None
