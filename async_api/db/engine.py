@@ -91,8 +91,8 @@ class _PlainSessions:
             yield session
             if self._commit:
                 session.commit()
-            else:
-                session.rollback()
+            # A reader just closes: a rollback would expire the objects
+            # it loaded, and close() ends its transaction all the same.
         except BaseException:
             session.rollback()
             raise
