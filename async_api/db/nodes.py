@@ -2,6 +2,7 @@
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
@@ -78,17 +79,23 @@ def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
 
 
 def update_node(uuid, values):
-    """Update the node with ``uuid``; returns the updated node."""
+    """Update the node with ``uuid``; returns the updated node.
+
+    One UPDATE statement: on SQLite a read before the write would hold a
+    read snapshot that cannot be upgraded while another writer commits.
+    """
+    values = dict(values)
+    values.setdefault('updated_at', timeutils.utcnow())
     try:
         with engine.current().writer.using() as session:
-            node = session.query(models.Node).filter(
-                models.Node.uuid == uuid).one_or_none()
-            if node is None:
+            updated = session.query(models.Node).filter(
+                models.Node.uuid == uuid).update(
+                values, synchronize_session=False)
+            if not updated:
                 raise exception.NodeNotFound(
                     'Node %s could not be found' % uuid)
-            for key, value in values.items():
-                setattr(node, key, value)
-            session.flush()
+            node = session.query(models.Node).filter(
+                models.Node.uuid == uuid).one()
             session.expunge(node)
             return node
     except db_exc.DBDuplicateEntry:
