@@ -1,0 +1,282 @@
+"""Engine listeners that report a running flow into the task table.
+
+:class:`TaskReporter` turns TaskFlow notifications into task state::
+
+    flow RUNNING                 task running (attempt + 1, started_at)
+    atom RUNNING/REVERTING/...   one task event each; task step, progress
+    first atom REVERTING         task reverting
+    flow SUCCESS                 task succeeded (result: the flow's 'result')
+    flow REVERTED                task failed, or cancelled if a cancel
+                                 request was the cause
+    flow FAILURE                 task error (a revert failed); the resource
+                                 is marked sync_state 'error'
+    flow SUSPENDED               nothing: the job is abandoned and resumed
+
+The outcome is decided from the flow's own final state, so it is the same
+whichever conductor finishes the job. TaskFlow's notifier swallows
+exceptions of listeners: this one remembers that its terminal write failed
+(:attr:`TaskReporter.report_failed`) so the conductor leaves the job on the
+board for another attempt rather than consuming it unreported.
+"""
+
+import json
+import re
+
+from oslo_log import log
+from oslo_utils import timeutils
+import sqlalchemy as sa
+from taskflow import atom as tf_atom
+from taskflow.listeners import base as listener_base
+from taskflow import states as tf_states
+from taskflow.types import failure as tf_failure
+
+from async_api.common import exception
+from async_api.db import models
+from async_api.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.tasks import states
+
+LOG = log.getLogger(__name__)
+
+#: Name of the flow symbol whose value becomes the task's result.
+RESULT_SYMBOL = 'result'
+
+#: Error code when a failure carries no code of its own.
+DEFAULT_ERROR_CODE = 'step_failed'
+
+_CODE_RE = re.compile(r'^[a-z][a-z0-9_]*$')
+
+_EVENT_STATES = {
+    tf_states.RUNNING: states.STEP_STARTED,
+    tf_states.SUCCESS: states.STEP_SUCCEEDED,
+    tf_states.FAILURE: states.STEP_FAILED,
+    tf_states.REVERTING: states.STEP_REVERTING,
+    tf_states.REVERTED: states.STEP_REVERTED,
+    tf_states.REVERT_FAILURE: states.STEP_FAILED,
+    tf_states.RETRYING: states.STEP_RETRYING,
+}
+
+# States a task may be in while a conductor works on it.
+_WORKING = (states.PENDING, states.RUNNING, states.REVERTING)
+
+
+def error_code(failure):
+    """A stable snake_case code for a TaskFlow failure.
+
+    The exception's ``code`` attribute when it has a valid one (async_api
+    errors, driver errors, flow errors), else :data:`DEFAULT_ERROR_CODE`.
+    Failures loaded back from persistence have no exception object; they
+    get the default too.
+    """
+    code = getattr(failure.exception, 'code', None)
+    if isinstance(code, str) and _CODE_RE.match(code):
+        return code
+    return DEFAULT_ERROR_CODE
+
+
+def _jsonable(value):
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)[:255]
+    return value
+
+
+def mark_node_error(resource_uuid, message):
+    db_nodes.update_node(resource_uuid, {'sync_state': 'error',
+                                         'last_error': message})
+
+
+#: How to tell a resource that it needs an operator, by resource type.
+#: Services with their own resource types add theirs here.
+RESOURCE_ERROR_MARKERS = {'node': mark_node_error}
+
+
+class TaskReporter(listener_base.Listener):
+    """Reports one engine's flow into one task row.
+
+    :param engine: the engine running the task's flow.
+    :param task_uuid: the task the flow works for.
+    :param host: written on every event (``[DEFAULT]host``).
+    :param claim: a :class:`~async_api.conductor.heartbeat.Claim`; once
+        the claim is lost, nothing more is written (the new owner reports).
+    """
+
+    def __init__(self, engine, task_uuid, host=None, claim=None):
+        super().__init__(engine)
+        self.task_uuid = task_uuid
+        self.host = host
+        self.claim = claim
+        self.outcome = None
+        self.report_failed = False
+        self.atoms_started = False
+        self._atom_names = None
+        self._first_failure = None
+        self._revert_failure = None
+
+    # Helpers ------------------------------------------------------------
+
+    def _lost(self):
+        return self.claim is not None and self.claim.lost
+
+    def _atoms(self):
+        if self._atom_names is None:
+            graph = self._engine.compilation.execution_graph
+            self._atom_names = [node.name for node in graph.nodes
+                                if isinstance(node, tf_atom.Atom)]
+        return self._atom_names
+
+    def _progress(self):
+        names = self._atoms()
+        if not names:
+            return 0
+        found = self._engine.storage.get_atoms_states(names)
+        done = sum(1 for state, _intention in found.values()
+                   if state == tf_states.SUCCESS)
+        return int(100 * done / len(names))
+
+    def _update(self, values, expected=_WORKING):
+        if self._lost():
+            LOG.warning('Not reporting %s to task %s: the claim on its job '
+                        'was lost', values.get('state'), self.task_uuid)
+            return None
+        return db_tasks.update_task(self.task_uuid, values,
+                                    expected_states=expected)
+
+    # Atoms --------------------------------------------------------------
+
+    def _task_receiver(self, state, details):
+        self._atom_event(state, details['task_name'], details)
+
+    def _retry_receiver(self, state, details):
+        self._atom_event(state, details['retry_name'], details)
+
+    def _atom_event(self, state, name, details):
+        event_state = _EVENT_STATES.get(state)
+        if event_state is None or self._lost():
+            return
+        result = details.get('result')
+        event_details = {'atom_state': state}
+        traceback = None
+        if isinstance(result, tf_failure.Failure):
+            event_details.update(code=error_code(result),
+                                 message=result.exception_str)
+            traceback = result.traceback_str
+            if state == tf_states.FAILURE and self._first_failure is None:
+                self._first_failure = (name, result)
+            elif state == tf_states.REVERT_FAILURE:
+                event_details['phase'] = 'revert'
+                if self._revert_failure is None:
+                    self._revert_failure = (name, result)
+        elif state == tf_states.SUCCESS and result is not None:
+            event_details['result'] = _jsonable(result)
+        try:
+            db_tasks.add_event(self.task_uuid, name, event_state,
+                               host=self.host, details=event_details,
+                               traceback=traceback)
+            if state == tf_states.RUNNING:
+                self.atoms_started = True
+                self._update({'step': name})
+            elif state == tf_states.SUCCESS:
+                self._update({'progress': self._progress()})
+            elif state == tf_states.REVERTING:
+                # The first revert moves the task on; later ones only the
+                # step.
+                if not self._update({'state': states.REVERTING,
+                                     'step': name},
+                                    expected=(states.RUNNING,)):
+                    self._update({'step': name})
+        except Exception:
+            # Events are best effort: a lost one must not stop the flow.
+            LOG.exception('Could not record event %s/%s of task %s',
+                          name, event_state, self.task_uuid)
+
+    # Flow ---------------------------------------------------------------
+
+    def _flow_receiver(self, state, details):
+        try:
+            if state == tf_states.RUNNING:
+                self._started()
+            elif state == tf_states.SUCCESS:
+                self._finish(states.SUCCEEDED, result=self._result())
+            elif state == tf_states.REVERTED:
+                error = self._error()
+                final = (states.CANCELLED if error['code'] == 'cancelled'
+                         else states.FAILED)
+                self._finish(final, error=error)
+            elif state == tf_states.FAILURE:
+                error = self._error()
+                # The resource first: whoever sees the task's 'error' must
+                # find the resource marked.
+                self._mark_resource_error(error['message'])
+                self._finish(states.ERROR, error=error)
+        except Exception:
+            if state in (tf_states.SUCCESS, tf_states.REVERTED,
+                         tf_states.FAILURE):
+                self.report_failed = True
+            LOG.exception('Could not report flow state %s of task %s',
+                          state, self.task_uuid)
+
+    def _started(self):
+        now = timeutils.utcnow()
+        self._update({
+            'state': states.RUNNING,
+            'attempt': models.Task.attempt + 1,
+            # The operation's timeout counts from the first start.
+            'started_at': sa.func.coalesce(models.Task.started_at, now),
+            'error': None,
+        })
+
+    def _result(self):
+        try:
+            return _jsonable(self._engine.storage.fetch(RESULT_SYMBOL))
+        except Exception:
+            # The flow provides no result: that is fine.
+            return None
+
+    def _error(self):
+        if self._first_failure is None:
+            # Resumed while reverting: the failure is in storage.
+            failures = self._engine.storage.get_execute_failures()
+            if failures:
+                self._first_failure = next(iter(failures.items()))
+        if self._first_failure is None:
+            return {'code': DEFAULT_ERROR_CODE,
+                    'message': 'The operation failed', 'step': None}
+        step, failure = self._first_failure
+        error = {'code': error_code(failure),
+                 'message': failure.exception_str, 'step': step}
+        if self._revert_failure is not None:
+            revert_step, revert_failure = self._revert_failure
+            error['message'] = ('%s; then reverting %s failed: %s'
+                                % (failure.exception_str, revert_step,
+                                   revert_failure.exception_str))
+            error['revert_step'] = revert_step
+        return error
+
+    def _finish(self, state, result=None, error=None):
+        values = {'state': state, 'finished_at': timeutils.utcnow(),
+                  'result': result, 'error': error}
+        if state == states.SUCCEEDED:
+            values['progress'] = 100
+        self.outcome = state
+        if self._update(values) is None and not self._lost():
+            LOG.warning('Task %s was no longer active when its flow ended '
+                        '(%s)', self.task_uuid, state)
+
+    def _mark_resource_error(self, message):
+        if self._lost():
+            return
+        task = db_tasks.get_task(self.task_uuid)
+        marker = RESOURCE_ERROR_MARKERS.get(task.resource_type)
+        if marker is None:
+            LOG.error('Task %s left %s %s needing an operator: %s',
+                      self.task_uuid, task.resource_type,
+                      task.resource_uuid, message)
+            return
+        try:
+            marker(task.resource_uuid, message)
+        except exception.NotFound:
+            LOG.warning('%s %s vanished while task %s failed',
+                        task.resource_type, task.resource_uuid,
+                        self.task_uuid)

@@ -1,0 +1,284 @@
+"""The conductor service: N TaskFlow conductors in one process.
+
+Each worker is a TaskFlow *blocking* conductor in its own thread. A
+blocking conductor claims a job only when it is free, so a job is never
+held claimed in a local queue behind another (where its lease would run
+and no other conductor could take it); N of them give N jobs at a time,
+each with its own claim loop and its own board connection. Every worker
+has a unique name, ``<host>-<8 hex>-<i>``: same-named conductors would
+treat each other's claims as their own.
+
+Engines are TaskFlow's parallel engine (graph flows run independent steps
+together) on one futurist thread pool shared by all workers: an engine
+that builds its own executor pays about a second to shut it down after
+every flow.
+
+TaskFlow's conductor trashes a job when anything outside the engine run
+fails and consumes it whatever the flow's outcome. :class:`TaskConductor`
+instead decides from the task table: a job whose task is already finished
+is consumed without running; a transient failure (database or persistence
+outage) abandons the job so another attempt resumes it; a flow that cannot
+even be built fails its task (``flow_load_failed``) and is consumed.
+"""
+
+import threading
+
+import futurist
+from oslo_db import exception as db_exc
+from oslo_log import log
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+from sqlalchemy import exc as sa_exc
+from taskflow.conductors.backends import impl_blocking
+from taskflow import exceptions as tf_exc
+
+from async_api import backends
+from async_api.common import exception
+from async_api.conductor import heartbeat
+from async_api.conductor import listeners
+from async_api.db import tasks as db_tasks
+from async_api.tasks import states
+
+LOG = log.getLogger(__name__)
+
+# Failures worth another attempt on any conductor, rather than a verdict:
+# the board, the persistence backend or the database is unreachable.
+_TRANSIENT = (tf_exc.StorageFailure, tf_exc.JobFailure,
+              exception.ServiceUnavailable, db_exc.DBError,
+              sa_exc.OperationalError)
+
+
+class TaskConductor(impl_blocking.BlockingConductor):
+    """A blocking conductor that reports into the task table.
+
+    :param host: written on task events.
+    :param keeper: the service's :class:`~.heartbeat.ClaimKeeper`.
+    """
+
+    def __init__(self, name, jobboard, persistence=None, engine=None,
+                 engine_options=None, wait_timeout=None, host=None,
+                 keeper=None):
+        super().__init__(name, jobboard, persistence=persistence,
+                         engine=engine, engine_options=engine_options,
+                         wait_timeout=wait_timeout)
+        self.host = host
+        self._keeper = keeper
+        self._running = threading.local()
+
+    @property
+    def name(self):
+        return self._name
+
+    def _listeners_from_job(self, job, engine):
+        listeners_ = super()._listeners_from_job(job, engine)
+        claim = None
+        if self._keeper is not None:
+            claim = self._keeper.watch(job, self._jobboard, self._name,
+                                       engine)
+        reporter = listeners.TaskReporter(
+            engine, job.details['task_uuid'], host=self.host, claim=claim)
+        # _dispatch_job reads these back once the engine has run.
+        self._running.claim = claim
+        self._running.reporter = reporter
+        listeners_.append(reporter)
+        return listeners_
+
+    def _dispatch_job(self, job):
+        """Run ``job``; returns whether to consume it (else abandon).
+
+        Never raises: TaskFlow trashes a job whose dispatch raised.
+        """
+        self._running.claim = self._running.reporter = None
+        try:
+            return self._dispatch(job)
+        except Exception:
+            LOG.exception('Conductor %s could not run job %s; leaving it '
+                          'for another attempt', self._name, job)
+            return False
+        finally:
+            claim = self._running.claim
+            if claim is not None:
+                self._keeper.release(claim)
+            self._running.claim = self._running.reporter = None
+
+    def _dispatch(self, job):
+        task_uuid = (job.details or {}).get('task_uuid')
+        if task_uuid is None:
+            LOG.error('Job %s carries no task; consuming it', job)
+            return True
+        try:
+            task = db_tasks.get_task(task_uuid)
+        except exception.TaskNotFound:
+            LOG.warning('Job %s is for task %s, which does not exist; '
+                        'consuming it', job, task_uuid)
+            return True
+        if task.state in states.TERMINAL:
+            # Cancelled while pending, or finished by an earlier owner that
+            # could not consume the job.
+            LOG.info('Task %s is already %s; consuming job %s', task_uuid,
+                     task.state, job)
+            return True
+        try:
+            consume = super()._dispatch_job(job)
+        except _TRANSIENT:
+            raise
+        except Exception as e:
+            # Raised before the engine ran: building the flow failed.
+            LOG.exception('The flow of task %s could not be built',
+                          task_uuid)
+            self._fail_unbuilt(task_uuid, e)
+            return True
+        claim, reporter = self._running.claim, self._running.reporter
+        if claim is not None and claim.lost:
+            return False
+        if reporter is None or reporter.report_failed:
+            return False
+        if consume and reporter.outcome is None:
+            # The engine gave up without a final flow state (validation of
+            # the flow's inputs failed, say): the task must not stay active.
+            self._fail_unfinished(task_uuid, reporter)
+        return consume
+
+    def _fail_unbuilt(self, task_uuid, error):
+        db_tasks.update_task(task_uuid, {
+            'state': states.FAILED,
+            'finished_at': timeutils.utcnow(),
+            'error': {'code': 'flow_load_failed',
+                      'message': 'The flow could not be built: %s' % error,
+                      'step': None},
+        }, expected_states=(states.PENDING, states.RUNNING))
+
+    def _fail_unfinished(self, task_uuid, reporter):
+        # Steps that ran may have left the resource half changed.
+        final = states.ERROR if reporter.atoms_started else states.FAILED
+        db_tasks.update_task(task_uuid, {
+            'state': final,
+            'finished_at': timeutils.utcnow(),
+            'error': {'code': 'flow_failed',
+                      'message': 'The flow stopped without finishing (see '
+                                 'the conductor log of %s)' % self.host,
+                      'step': None},
+        }, expected_states=(states.PENDING, states.RUNNING,
+                            states.REVERTING))
+
+
+class ConductorService:
+    """N conductors sharing one executor and one claim keeper.
+
+    :param conf: an oslo.config ``ConfigOpts`` with async_api's options.
+    :param workers: how many conductors, hence jobs at a time.
+    :param persistence: a TaskFlow persistence backend; by default one is
+        opened from ``[persistence]`` (and closed by :meth:`stop`).
+    :param board_factory: ``f(index, persistence)`` returning a connected
+        jobboard for worker ``index``; by default
+        :func:`async_api.backends.open_board`.
+    :param engine: TaskFlow engine type (``parallel`` or ``serial``).
+    :param executor_workers: threads of the shared executor of parallel
+        engines (default ``2 * workers``).
+    """
+
+    def __init__(self, conf, workers=1, persistence=None,
+                 board_factory=None, engine='parallel',
+                 executor_workers=None):
+        if workers < 1:
+            raise ValueError('workers must be at least 1, not %s' % workers)
+        self.conf = conf
+        self.workers = workers
+        self._persistence = persistence
+        self._own_persistence = persistence is None
+        self._board_factory = board_factory or self._open_board
+        self._engine = engine
+        self._executor_workers = executor_workers or 2 * workers
+        self._executor = None
+        self._keeper = heartbeat.ClaimKeeper(conf.jobboard.claim_expiry)
+        self.conductors = []
+        self._threads = []
+        self._boards = []
+        self._lock = threading.Lock()
+
+    @property
+    def claim_keeper(self):
+        """The :class:`~.heartbeat.ClaimKeeper` of this service's jobs."""
+        return self._keeper
+
+    def _open_board(self, index, persistence):
+        return backends.open_board(self.conf, persistence)
+
+    def _name(self, index):
+        return '%s-%s-%d' % (self.conf.host,
+                             uuidutils.generate_uuid(dashed=False)[:8],
+                             index)
+
+    def start(self):
+        """Open the backends and start the conductors' threads."""
+        with self._lock:
+            if self._threads:
+                return
+            if self._persistence is None:
+                self._persistence = backends.open_persistence(self.conf)
+            engine_options = {}
+            if self._engine == 'parallel':
+                self._executor = futurist.ThreadPoolExecutor(
+                    max_workers=self._executor_workers)
+                engine_options['executor'] = self._executor
+            self._keeper.start()
+            for index in range(self.workers):
+                board = self._board_factory(index, self._persistence)
+                self._boards.append(board)
+                conductor = TaskConductor(
+                    self._name(index), board, persistence=self._persistence,
+                    engine=self._engine, engine_options=engine_options,
+                    wait_timeout=self.conf.jobboard.poll_interval,
+                    host=self.conf.host, keeper=self._keeper)
+                thread = threading.Thread(target=self._run, args=(conductor,),
+                                          name=conductor.name, daemon=True)
+                self.conductors.append(conductor)
+                self._threads.append(thread)
+                thread.start()
+            LOG.info('Started %d conductor(s): %s', self.workers,
+                     ', '.join(c.name for c in self.conductors))
+
+    @staticmethod
+    def _run(conductor):
+        try:
+            conductor.run()
+        except Exception:
+            LOG.exception('Conductor %s stopped on an error', conductor.name)
+
+    def stop(self, timeout=None):
+        """Stop claiming; running flows stop at their next step.
+
+        A flow stopped midway is suspended and its job abandoned, so that
+        another conductor resumes it. Returns once every worker has ended
+        (or ``timeout`` seconds passed) and the backends are closed.
+        """
+        for conductor in self.conductors:
+            conductor.stop()
+        finished = self.wait(timeout)
+        with self._lock:
+            self._keeper.stop()
+            for board in self._boards:
+                try:
+                    board.close()
+                except Exception:
+                    LOG.exception('Could not close jobboard %s', board)
+            self._boards = []
+            if self._executor is not None:
+                self._executor.shutdown(wait=finished)
+                self._executor = None
+            if self._own_persistence and self._persistence is not None:
+                self._persistence.close()
+                self._persistence = None
+            self._threads = []
+            self.conductors = []
+        return finished
+
+    def wait(self, timeout=None):
+        """Wait for every worker to end; False if ``timeout`` ran out."""
+        watch = timeutils.StopWatch(duration=timeout)
+        watch.start()
+        for thread in list(self._threads):
+            thread.join(watch.leftover(return_none=True))
+            if thread.is_alive():
+                return False
+        return True

@@ -1,0 +1,180 @@
+import taskflow.engines
+from taskflow.types import failure as tf_failure
+
+from async_api.common import exception
+from async_api.conductor import listeners
+from async_api.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.drivers import base as driver_base
+from async_api.tests.unit.flows import base
+from flows import common
+from flows import power
+
+
+class TestErrorCode(base.base.TestCase):
+
+    def _failure(self, error):
+        try:
+            raise error
+        except Exception:
+            return tf_failure.Failure()
+
+    def test_codes(self):
+        self.assertEqual('driver_error', listeners.error_code(
+            self._failure(driver_base.DriverError('x'))))
+        self.assertEqual('node_not_found', listeners.error_code(
+            self._failure(exception.NodeNotFound('x'))))
+        self.assertEqual('step_timeout', listeners.error_code(
+            self._failure(common.StepTimedOut('x'))))
+        self.assertEqual('step_failed', listeners.error_code(
+            self._failure(KeyError('x'))))
+
+    def test_not_snake_case(self):
+        error = ValueError('x')
+        error.code = 'Not A Code'
+        self.assertEqual('step_failed',
+                         listeners.error_code(self._failure(error)))
+
+    def test_loaded_failure(self):
+        # A failure read back from persistence has no exception object.
+        loaded = tf_failure.Failure.from_dict(self._failure(
+            driver_base.DriverError('x')).to_dict())
+        self.assertEqual('step_failed', listeners.error_code(loaded))
+
+
+class TestTaskReporter(base.FlowTestCase):
+
+    def run_flow(self, task, claim=None):
+        engine = taskflow.engines.load(power.set_power_state_flow(),
+                                       store=self.store(task),
+                                       engine='serial')
+        reporter = listeners.TaskReporter(engine, task.uuid, host='cond-1',
+                                          claim=claim)
+        with reporter:
+            try:
+                engine.run()
+            except Exception:
+                pass
+        return reporter
+
+    def events(self, task):
+        return [(e.event, e.state) for e in db_tasks.list_events(task.uuid)]
+
+    def test_succeeded(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        reporter = self.run_flow(task)
+        self.assertEqual('succeeded', reporter.outcome)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('succeeded', task.state)
+        self.assertEqual({'power_state': 'on'}, task.result)
+        self.assertIsNone(task.error)
+        self.assertEqual(100, task.progress)
+        self.assertEqual(1, task.attempt)
+        self.assertIsNotNone(task.started_at)
+        self.assertIsNotNone(task.finished_at)
+        events = db_tasks.list_events(task.uuid)
+        self.assertEqual({'cond-1'}, {e.host for e in events})
+        steps = [name for name, _ in self.events(task)]
+        for name in ('power-mark-node-on-revert', 'power-load-node',
+                     'power-read-target', 'power-get-state',
+                     'power-set-state', 'power-verify-state'):
+            self.assertIn((name, 'started'), self.events(task))
+            self.assertIn((name, 'succeeded'), self.events(task))
+        self.assertEqual(12, len(steps))
+        self.assertEqual(('power-verify-state', 'succeeded'),
+                         self.events(task)[-1])
+        self.assertEqual({'atom_state': 'SUCCESS',
+                          'result': {'power_state': 'on'}},
+                         events[-1].details)
+        self.assertEqual('on', db_nodes.get_node(node.uuid).power_state)
+
+    def test_failing_step_reverts(self):
+        node = self.make_node(fake_fail=['set_power_state'])
+        task = self.make_task(node, 'on')
+        reporter = self.run_flow(task)
+        self.assertEqual('failed', reporter.outcome)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('failed', task.state)
+        self.assertEqual('driver_error', task.error['code'])
+        self.assertEqual('power-set-state', task.error['step'])
+        self.assertIn('Fake failure of set_power_state',
+                      task.error['message'])
+        self.assertIsNone(task.result)
+        events = self.events(task)
+        self.assertIn(('power-set-state', 'failed'), events)
+        self.assertIn(('power-set-state', 'reverting'), events)
+        self.assertIn(('power-set-state', 'reverted'), events)
+        self.assertEqual(('power-mark-node-on-revert', 'reverted'),
+                         events[-1])
+        self.assertNotIn(('power-verify-state', 'started'), events)
+        failed = [e for e in db_tasks.list_events(task.uuid)
+                  if e.state == 'failed'][0]
+        self.assertEqual('driver_error', failed.details['code'])
+        self.assertIn('DriverError', failed.traceback)
+        node = db_nodes.get_node(node.uuid)
+        self.assertEqual('off', node.power_state)
+        self.assertEqual('in_sync', node.sync_state)
+        self.assertIsNone(node.target_power_state)
+
+    def test_failing_revert(self):
+        node = self.make_node(fake_fail=['set_power_state'],
+                              fake_fail_revert=True)
+        task = self.make_task(node, 'on')
+        reporter = self.run_flow(task)
+        self.assertEqual('error', reporter.outcome)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('error', task.state)
+        self.assertEqual('driver_error', task.error['code'])
+        self.assertEqual('power-set-state', task.error['step'])
+        self.assertEqual('power-set-state', task.error['revert_step'])
+        self.assertIn('while reverting', task.error['message'])
+        failed = [e for e in db_tasks.list_events(task.uuid)
+                  if e.state == 'failed']
+        self.assertEqual([None, 'revert'],
+                         [e.details.get('phase') for e in failed])
+        node = db_nodes.get_node(node.uuid)
+        self.assertEqual('error', node.sync_state)
+        self.assertIn('while reverting', node.last_error)
+
+    def test_cancelled(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        db_tasks.update_task(task.uuid, {'cancel_requested': True})
+        self.run_flow(task)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('cancelled', task.state)
+        self.assertEqual('cancelled', task.error['code'])
+        self.assertEqual('off', db_nodes.get_node(node.uuid).power_state)
+
+    def test_verify_timeout(self):
+        node = self.make_node(fake_no_effect=True)
+        task = self.make_task(node, 'on')
+        self.run_flow(task)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('failed', task.state)
+        self.assertEqual('step_timeout', task.error['code'])
+        self.assertEqual('power-verify-state', task.error['step'])
+
+    def test_attempt_counts_runs(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on', attempt=1, state='running')
+        self.run_flow(task)
+        self.assertEqual(2, db_tasks.get_task(task.uuid).attempt)
+
+    def test_finished_task_is_left_alone(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on', state='cancelled')
+        reporter = self.run_flow(task)
+        self.assertEqual('succeeded', reporter.outcome)
+        self.assertEqual('cancelled', db_tasks.get_task(task.uuid).state)
+
+    def test_lost_claim_stops_reports(self):
+        class Lost:
+            lost = True
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        self.run_flow(task, claim=Lost())
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('pending', task.state)
+        self.assertEqual([], db_tasks.list_events(task.uuid))

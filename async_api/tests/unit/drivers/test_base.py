@@ -1,0 +1,67 @@
+import importlib.metadata
+import os
+import sys
+
+import fixtures
+
+from async_api.drivers import base as driver_base
+from async_api.drivers import fake
+from async_api.tests import base
+
+
+class EntryPoint(fixtures.Fixture):
+    """Make the ``fake`` driver entry point visible without installing."""
+
+    def _setUp(self):
+        names = [ep.name for ep in importlib.metadata.entry_points(
+            group=driver_base.NAMESPACE)]
+        if 'fake' in names:
+            return
+        root = self.useFixture(fixtures.TempDir()).path
+        info = os.path.join(root, 'async_api_drivers_test-0.dist-info')
+        os.mkdir(info)
+        with open(os.path.join(info, 'METADATA'), 'w') as f:
+            f.write('Metadata-Version: 2.1\n'
+                    'Name: async-api-drivers-test\nVersion: 0\n')
+        with open(os.path.join(info, 'entry_points.txt'), 'w') as f:
+            f.write('[%s]\nfake = async_api.drivers.fake:FakeDriver\n'
+                    % driver_base.NAMESPACE)
+        self.useFixture(fixtures.MonkeyPatch('sys.path', [root] + sys.path))
+
+
+class TestGetDriver(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(driver_base.unregister_driver, 'fake')
+        driver_base.unregister_driver('fake')
+
+    def test_from_entry_point(self):
+        self.useFixture(EntryPoint())
+        driver = driver_base.get_driver('fake')
+        self.assertIsInstance(driver, fake.FakeDriver)
+        self.assertIsInstance(driver.power, driver_base.PowerInterface)
+        # One instance per process.
+        self.assertIs(driver, driver_base.get_driver('fake'))
+
+    def test_registered(self):
+        driver_base.register_driver('fake', fake.FakeDriver)
+        self.assertIsInstance(driver_base.get_driver('fake'),
+                              fake.FakeDriver)
+
+    def test_unknown(self):
+        error = self.assertRaises(driver_base.DriverNotFound,
+                                  driver_base.get_driver, 'no-such-driver')
+        self.assertEqual('driver_not_found', error.code)
+
+
+class TestReverting(base.TestCase):
+
+    def test_context(self):
+        self.assertFalse(driver_base.in_revert())
+        with driver_base.reverting():
+            self.assertTrue(driver_base.in_revert())
+            with driver_base.reverting():
+                self.assertTrue(driver_base.in_revert())
+            self.assertTrue(driver_base.in_revert())
+        self.assertFalse(driver_base.in_revert())

@@ -1,0 +1,53 @@
+"""Shared setup of the flow, driver and conductor tests.
+
+A scratch SQLite database, the ``fake`` driver, the ``node.set_power_state``
+operation and short verify timeouts.
+"""
+
+import fixtures
+
+from async_api.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.drivers import base as driver_base
+from async_api.drivers import fake
+from async_api.operations import registry
+from async_api.tasks import states
+from async_api.tests import base
+from async_api.tests import db_fixtures
+from flows import power
+
+
+class FlowTestCase(base.TestCase):
+    """A test with a database, the fake driver and the power operation."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = self.useFixture(db_fixtures.SQLiteDatabase())
+        driver_base.register_driver('fake', fake.FakeDriver)
+        self.addCleanup(driver_base.unregister_driver, 'fake')
+        # A private registry: what tests register does not leak.
+        self.useFixture(fixtures.MockPatchObject(registry, '_OPERATIONS',
+                                                 {}))
+        self.useFixture(fixtures.MockPatchObject(registry, '_LOADED', True))
+        registry.register(power.SET_POWER_STATE)
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.power.VERIFY_TIMEOUT', 2.0))
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.power.VERIFY_INTERVAL', 0.02))
+
+    def make_node(self, **driver_info):
+        return db_nodes.create_node({'driver': 'fake',
+                                     'driver_info': driver_info,
+                                     'power_state': driver_info.get(
+                                         'fake_power_state', 'off')})
+
+    def make_task(self, node, target='on', state=states.PENDING, **values):
+        row = {'operation': power.SET_POWER_STATE.name,
+               'resource_type': 'node', 'resource_uuid': node.uuid,
+               'state': state, 'params': {'target': target}}
+        row.update(values)
+        return db_tasks.create_task(row)
+
+    @staticmethod
+    def store(task):
+        return {'task_uuid': task.uuid, 'resource_uuid': task.resource_uuid}

@@ -1,0 +1,142 @@
+"""Tasks and helpers shared by the operation flows.
+
+Every flow receives two values in its engine store, put there by the
+conductor from the job: ``task_uuid`` (the async_api task row, which holds
+the parameters) and ``resource_uuid``. Steps read what they need from the
+database rather than from the job, so that secrets never travel through
+the jobboard, and must be idempotent: a resumed flow runs the interrupted
+step again.
+
+Steps stop at their boundary when the task was cancelled or ran past its
+operation's timeout (:func:`check_boundary`); raising there makes the
+engine revert what was done, exactly as a failure would.
+"""
+
+import datetime
+
+from oslo_log import log
+from oslo_utils import timeutils
+from taskflow import task
+
+from async_api.common import exception
+from async_api.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.drivers import base as driver_base
+from async_api.operations import registry
+
+LOG = log.getLogger(__name__)
+
+SYNC_IN_SYNC = 'in_sync'
+SYNC_SYNCING = 'syncing'
+SYNC_ERROR = 'error'
+
+
+class OperationError(Exception):
+    """A step refused to go on; ``code`` is stable and machine-readable."""
+
+    code = 'step_failed'
+
+
+class OperationCancelled(OperationError):
+    code = 'cancelled'
+
+
+class OperationTimedOut(OperationError):
+    code = 'operation_timeout'
+
+
+class StepTimedOut(OperationError):
+    code = 'step_timeout'
+
+
+def _deadline(task_row):
+    if task_row.started_at is None:
+        return None
+    try:
+        operation = registry.get(task_row.operation)
+    except exception.OperationNotFound:
+        return None
+    return task_row.started_at + datetime.timedelta(
+        seconds=operation.timeout)
+
+
+def check_boundary(task_uuid):
+    """Raise if the task must not start another step.
+
+    :raises OperationCancelled: a cancel was requested.
+    :raises OperationTimedOut: the operation's timeout has passed since
+        the task first started.
+    """
+    task_row = db_tasks.get_task(task_uuid)
+    if task_row.cancel_requested:
+        raise OperationCancelled('Task %s was cancelled' % task_uuid)
+    deadline = _deadline(task_row)
+    if deadline is not None and timeutils.utcnow() > deadline:
+        raise OperationTimedOut('Task %s ran past its operation timeout'
+                                % task_uuid)
+
+
+def remaining_time(task_uuid):
+    """Seconds left before the operation's timeout (None: no limit)."""
+    deadline = _deadline(db_tasks.get_task(task_uuid))
+    if deadline is None:
+        return None
+    return max(0.0, (deadline - timeutils.utcnow()).total_seconds())
+
+
+def failure_message(flow_failures):
+    """One line naming the step that failed first and why."""
+    for name, failure in (flow_failures or {}).items():
+        return '%s failed: %s' % (name, failure.exception_str)
+    return 'The operation failed'
+
+
+class MarkNodeOnRevert(task.Task):
+    """First step of a node flow: does nothing, but its revert runs last.
+
+    It runs only once every later step has reverted, so the node is back as
+    it was: it clears what the operation marked in progress and records
+    why the operation failed. (When a revert itself fails the engine stops
+    before this point and the conductor marks the node's ``sync_state``
+    ``error`` instead: see :mod:`async_api.conductor.listeners`.)
+    """
+
+    def execute(self, resource_uuid, task_uuid):
+        pass
+
+    def revert(self, resource_uuid, task_uuid, *args, **kwargs):
+        message = failure_message(kwargs.get('flow_failures'))
+        try:
+            db_nodes.update_node(resource_uuid, {
+                'target_power_state': None,
+                'sync_state': SYNC_IN_SYNC,
+                'last_error': message,
+            })
+        except exception.NodeNotFound:
+            LOG.warning('Node %s vanished while task %s reverted',
+                        resource_uuid, task_uuid)
+
+
+class LoadNode(task.Task):
+    """Check that the node and its driver are usable; claim the node.
+
+    Provides the driver's name (the node row itself is read again by each
+    step, so nothing stale or secret is saved in the flow's storage).
+    """
+
+    default_provides = 'driver_name'
+
+    def execute(self, resource_uuid, task_uuid):
+        check_boundary(task_uuid)
+        node = db_nodes.get_node(resource_uuid)
+        driver = driver_base.get_driver(node.driver)
+        driver.power.validate(node)
+        db_nodes.update_node(resource_uuid, {'last_task_uuid': task_uuid,
+                                             'sync_state': SYNC_SYNCING})
+        return node.driver
+
+
+def node_and_driver(resource_uuid, driver_name):
+    """The node row (fresh) and its driver."""
+    return (db_nodes.get_node(resource_uuid),
+            driver_base.get_driver(driver_name))
