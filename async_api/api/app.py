@@ -2,8 +2,10 @@
 
 From the outside in: oslo.middleware's ``RequestId`` (every response
 carries ``x-openstack-request-id``), :class:`~async_api.api.errors.
-ErrorMiddleware` (every error is an API-SIG body), then Pecan with the
-hooks of :mod:`async_api.api.hooks`.
+ErrorMiddleware` (every error is an API-SIG body),
+:class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
+requests with an ``Idempotency-Key``), then Pecan with the hooks of
+:mod:`async_api.api.hooks`.
 """
 
 from oslo_middleware import request_id
@@ -12,6 +14,7 @@ import pecan
 from async_api.api.controllers import root
 from async_api.api import errors
 from async_api.api import hooks
+from async_api.api import idempotency
 from async_api import conf as async_conf
 
 # Pecan's configuration, in code: there is no config.py to find and load.
@@ -37,5 +40,6 @@ def setup_app(conf=None):
         hooks=[hooks.ConfigHook(conf), hooks.ContextHook(conf),
                hooks.NoExceptionTracebackHook()],
         **PECAN_CONFIG)
+    app = idempotency.IdempotencyMiddleware(app, conf)
     app = errors.ErrorMiddleware(app)
     return request_id.RequestId(app)

@@ -132,6 +132,9 @@ class ErrorMiddleware:
                    if name.lower() not in ('content-type', 'content-length')]
         headers += [('Content-Type', 'application/json'),
                     ('Content-Length', str(len(document)))]
+        error = environ.get(ENV_ERROR)
+        if error is not None and getattr(error, 'status', None) == status:
+            headers += error.headers
         reason = http.client.responses.get(status, 'Error')
         start_response('%d %s' % (status, reason), headers)
         if environ.get('REQUEST_METHOD') == 'HEAD':

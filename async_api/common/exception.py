@@ -12,6 +12,7 @@ guideline)::
     │   └── OperationNotFound   404 operation_not_found
     ├── Conflict                409 conflict
     │   ├── DuplicateName       409 duplicate_name
+    │   ├── NodeExists          409 node_exists
     │   ├── NodeHasActiveTasks  409 node_has_active_tasks
     │   ├── TaskNotCancellable  409 task_not_cancellable
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
@@ -31,6 +32,11 @@ class AsyncApiError(Exception):
         self.detail = detail or self.title
         self.kwargs = kwargs
         super().__init__(self.detail)
+
+    @property
+    def headers(self):
+        """Extra response headers, as ``[(name, value)]``."""
+        return []
 
 
 class InvalidParameter(AsyncApiError):
@@ -71,6 +77,11 @@ class DuplicateName(Conflict):
     title = 'Duplicate name'
 
 
+class NodeExists(Conflict):
+    code = 'node_exists'
+    title = 'Node exists'
+
+
 class NodeHasActiveTasks(Conflict):
     code = 'node_has_active_tasks'
     title = 'Node has active tasks'
@@ -104,3 +115,7 @@ class IdempotencyKeyInUse(Conflict):
     def __init__(self, detail=None, retry_after=1, **kwargs):
         super().__init__(detail, **kwargs)
         self.retry_after = retry_after
+
+    @property
+    def headers(self):
+        return [('Retry-After', str(self.retry_after))]

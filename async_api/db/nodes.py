@@ -38,7 +38,10 @@ def create_node(values):
             session.add(node)
             session.flush()
             session.expunge(node)
-    except db_exc.DBDuplicateEntry:
+    except db_exc.DBDuplicateEntry as error:
+        if 'uuid' in (error.columns or ()):
+            raise exception.NodeExists(
+                'A node with UUID %s already exists' % values['uuid'])
         raise exception.DuplicateName(
             'A node named %s already exists' % values.get('name'))
     return node

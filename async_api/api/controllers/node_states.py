@@ -11,6 +11,7 @@ from pecan import rest
 from wsme import types as wtypes
 
 from async_api.api.expose import expose
+from async_api.api import idempotency
 from async_api.api import links
 from async_api.api.types import base
 from async_api.api.types import task as task_types
@@ -49,7 +50,8 @@ class NodeStatesController(rest.RestController):
         context = pecan.request.context
         node = db_nodes.get_node(self.node_ident,
                                  project_id=context.project_id)
-        task = submit.submit(context, SET_POWER_STATE, node.uuid,
-                             {'target': body.target},
-                             conf=pecan.request.cfg)
+        task = submit.submit(
+            context, SET_POWER_STATE, node.uuid, {'target': body.target},
+            conf=pecan.request.cfg,
+            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
         return accepted(task)

@@ -7,6 +7,7 @@ from wsme import types as wtypes
 from async_api.api.controllers import node_states
 from async_api.api.controllers import tasks
 from async_api.api.expose import expose
+from async_api.api import idempotency
 from async_api.api import json_patch
 from async_api.api import links
 from async_api.api import pagination
@@ -111,7 +112,16 @@ class NodesController(rest.RestController):
         """Create a node; 201 with its ``Location``."""
         values = node.to_values()
         values['project_id'] = _project_id()
-        row = db_nodes.create_node(values)
+        reserved = idempotency.reserved_uuid(pecan.request.environ)
+        if reserved and not values.get('uuid'):
+            values['uuid'] = reserved
+        try:
+            row = db_nodes.create_node(values)
+        except exception.NodeExists:
+            if values.get('uuid') != reserved:
+                raise
+            # Created by an earlier holder of this idempotency key.
+            row = db_nodes.get_node(reserved)
         pecan.response.location = links.url('v1', 'nodes', row.uuid)
         return node_types.Node.from_db_obj(row)
 
