@@ -1,32 +1,6 @@
-import importlib.metadata
-import os
-import sys
-
-import fixtures
-
 from async_api.drivers import base as driver_base
 from async_api.drivers import fake
 from async_api.tests import base
-
-
-class EntryPoint(fixtures.Fixture):
-    """Make the ``fake`` driver entry point visible without installing."""
-
-    def _setUp(self):
-        names = [ep.name for ep in importlib.metadata.entry_points(
-            group=driver_base.NAMESPACE)]
-        if 'fake' in names:
-            return
-        root = self.useFixture(fixtures.TempDir()).path
-        info = os.path.join(root, 'async_api_drivers_test-0.dist-info')
-        os.mkdir(info)
-        with open(os.path.join(info, 'METADATA'), 'w') as f:
-            f.write('Metadata-Version: 2.1\n'
-                    'Name: async-api-drivers-test\nVersion: 0\n')
-        with open(os.path.join(info, 'entry_points.txt'), 'w') as f:
-            f.write('[%s]\nfake = async_api.drivers.fake:FakeDriver\n'
-                    % driver_base.NAMESPACE)
-        self.useFixture(fixtures.MonkeyPatch('sys.path', [root] + sys.path))
 
 
 class TestGetDriver(base.TestCase):
@@ -37,7 +11,6 @@ class TestGetDriver(base.TestCase):
         driver_base.unregister_driver('fake')
 
     def test_from_entry_point(self):
-        self.useFixture(EntryPoint())
         driver = driver_base.get_driver('fake')
         self.assertIsInstance(driver, fake.FakeDriver)
         self.assertIsInstance(driver.power, driver_base.PowerInterface)

@@ -1,7 +1,5 @@
 """Board configuration, scoping, waiting and entity registration."""
 
-import configparser
-import os
 import threading
 import time
 
@@ -23,14 +21,6 @@ class BoardTest(base.TestCase):
         super().setUp()
         self.url = self.useFixture(
             db_fixtures.SQLiteDatabase(migrate=False)).url
-
-    def test_entry_point_declared_in_setup_cfg(self):
-        setup_cfg = os.path.join(os.path.dirname(__file__), '..', '..', '..',
-                                 '..', 'setup.cfg')
-        parser = configparser.ConfigParser()
-        parser.read(setup_cfg)
-        points = parser.get('entry_points', jb_fixtures.ENTRY_POINT_GROUP)
-        self.assertIn(jb_fixtures.ENTRY_POINT, points)
 
     def test_fetch_through_taskflow(self):
         board = jb_fixtures.fetch_board(self, self.url, claim_expiry='12.5',
