@@ -15,6 +15,7 @@ guideline)::
     │   ├── NodeExists          409 node_exists
     │   ├── NodeHasActiveTasks  409 node_has_active_tasks
     │   ├── TaskNotCancellable  409 task_not_cancellable
+    │   ├── ResourceQueueFull   409 resource_queue_full
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
     ├── IdempotencyKeyMismatch  422 idempotency_key_mismatch
     └── ServiceUnavailable      503 service_unavailable
@@ -90,6 +91,13 @@ class NodeHasActiveTasks(Conflict):
 class TaskNotCancellable(Conflict):
     code = 'task_not_cancellable'
     title = 'Task cannot be cancelled'
+
+
+class ResourceQueueFull(Conflict):
+    """The resource has as many unfinished tasks as it may queue."""
+
+    code = 'resource_queue_full'
+    title = 'Resource queue full'
 
 
 class ServiceUnavailable(AsyncApiError):

@@ -12,6 +12,12 @@
                                  is marked sync_state 'error'
     flow SUSPENDED               nothing: the job is abandoned and resumed
 
+Every write is fenced by the claim epoch the conductor took the task up
+with (:func:`async_api.db.tasks.claim_task`): once another conductor has
+taken the task up, the write is refused, and the reporter stops its engine
+at the next step boundary and writes nothing more. After the terminal
+write, ``on_finish`` (the conductor's) moves the task's lanes on.
+
 The outcome is decided from the flow's own final state, so it is the same
 whichever conductor finishes the job. TaskFlow's notifier swallows
 exceptions of listeners: this one remembers that its terminal write failed
@@ -100,13 +106,20 @@ class TaskReporter(listener_base.Listener):
     :param host: written on every event (``[DEFAULT]host``).
     :param claim: a :class:`~async_api.conductor.heartbeat.Claim`; once
         the claim is lost, nothing more is written (the new owner reports).
+    :param fence: the task's claim epoch for this run; every write is
+        conditional on it. None writes unfenced (tests, tools).
+    :param on_finish: called with the task row after its terminal write.
     """
 
-    def __init__(self, engine, task_uuid, host=None, claim=None):
+    def __init__(self, engine, task_uuid, host=None, claim=None,
+                 fence=None, on_finish=None):
         super().__init__(engine)
         self.task_uuid = task_uuid
         self.host = host
         self.claim = claim
+        self.fence = fence
+        self.on_finish = on_finish
+        self.fenced_off = False
         self.outcome = None
         self.report_failed = False
         self.atoms_started = False
@@ -117,7 +130,25 @@ class TaskReporter(listener_base.Listener):
     # Helpers ------------------------------------------------------------
 
     def _lost(self):
-        return self.claim is not None and self.claim.lost
+        return self.fenced_off or (self.claim is not None
+                                   and self.claim.lost)
+
+    def _fence_refused(self, error):
+        """Another conductor took the task up: stop, write nothing more."""
+        if self.fenced_off:
+            return
+        self.fenced_off = True
+        reason = 'task writes are fenced off: %s' % error
+        if self.claim is not None:
+            self.claim.mark_lost(reason)
+            return
+        LOG.warning('Stopping the engine of task %s: %s', self.task_uuid,
+                    reason)
+        try:
+            self._engine.suspend()
+        except Exception:
+            LOG.exception('Could not suspend the engine of task %s',
+                          self.task_uuid)
 
     def _atoms(self):
         if self._atom_names is None:
@@ -140,8 +171,13 @@ class TaskReporter(listener_base.Listener):
             LOG.warning('Not reporting %s to task %s: the claim on its job '
                         'was lost', values.get('state'), self.task_uuid)
             return None
-        return db_tasks.update_task(self.task_uuid, values,
-                                    expected_states=expected)
+        try:
+            return db_tasks.update_task(self.task_uuid, values,
+                                        expected_states=expected,
+                                        fence=self.fence)
+        except db_tasks.StaleClaim as e:
+            self._fence_refused(e)
+            return None
 
     # Atoms --------------------------------------------------------------
 
@@ -173,7 +209,15 @@ class TaskReporter(listener_base.Listener):
         try:
             db_tasks.add_event(self.task_uuid, name, event_state,
                                host=self.host, details=event_details,
-                               traceback=traceback)
+                               traceback=traceback, fence=self.fence)
+        except db_tasks.StaleClaim as e:
+            self._fence_refused(e)
+            return
+        except Exception:
+            # Events are best effort: a lost one must not stop the flow.
+            LOG.exception('Could not record event %s/%s of task %s',
+                          name, event_state, self.task_uuid)
+        try:
             if state == tf_states.RUNNING:
                 self.atoms_started = True
                 self._update({'step': name})
@@ -187,8 +231,7 @@ class TaskReporter(listener_base.Listener):
                                     expected=(states.RUNNING,)):
                     self._update({'step': name})
         except Exception:
-            # Events are best effort: a lost one must not stop the flow.
-            LOG.exception('Could not record event %s/%s of task %s',
+            LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
 
     # Flow ---------------------------------------------------------------
@@ -260,9 +303,14 @@ class TaskReporter(listener_base.Listener):
         if state == states.SUCCEEDED:
             values['progress'] = 100
         self.outcome = state
-        if self._update(values) is None and not self._lost():
-            LOG.warning('Task %s was no longer active when its flow ended '
-                        '(%s)', self.task_uuid, state)
+        task = self._update(values)
+        if task is None:
+            if not self._lost():
+                LOG.warning('Task %s was no longer active when its flow '
+                            'ended (%s)', self.task_uuid, state)
+            return
+        if self.on_finish is not None:
+            self.on_finish(task)
 
     def _mark_resource_error(self, message):
         if self._lost():

@@ -19,6 +19,13 @@ instead decides from the task table: a job whose task is already finished
 is consumed without running; a transient failure (database or persistence
 outage) abandons the job so another attempt resumes it; a flow that cannot
 even be built fails its task (``flow_load_failed``) and is consumed.
+
+Before running a job the conductor takes its task up with one conditional
+UPDATE that moves the task's claim epoch on (the fence of every write the
+run makes) and refuses a job that is not the task's own (a duplicate
+post). After a task finishes, the next task of each of its lanes is
+promoted and posted. Each service also runs a
+:class:`~async_api.conductor.reconciler.Reconciler`.
 """
 
 import threading
@@ -36,7 +43,10 @@ from async_api import backends
 from async_api.common import exception
 from async_api.conductor import heartbeat
 from async_api.conductor import listeners
+from async_api.conductor import reconciler
+from async_api import conf as async_conf
 from async_api.db import tasks as db_tasks
+from async_api.tasks import lanes
 from async_api.tasks import states
 
 LOG = log.getLogger(__name__)
@@ -53,15 +63,18 @@ class TaskConductor(impl_blocking.BlockingConductor):
 
     :param host: written on task events.
     :param keeper: the service's :class:`~.heartbeat.ClaimKeeper`.
+    :param conf: configuration used to post the tasks this conductor
+        promotes (default: the global ``CONF``).
     """
 
     def __init__(self, name, jobboard, persistence=None, engine=None,
                  engine_options=None, wait_timeout=None, host=None,
-                 keeper=None):
+                 keeper=None, conf=None):
         super().__init__(name, jobboard, persistence=persistence,
                          engine=engine, engine_options=engine_options,
                          wait_timeout=wait_timeout)
         self.host = host
+        self.conf = conf
         self._keeper = keeper
         self._running = threading.local()
 
@@ -76,7 +89,9 @@ class TaskConductor(impl_blocking.BlockingConductor):
             claim = self._keeper.watch(job, self._jobboard, self._name,
                                        engine)
         reporter = listeners.TaskReporter(
-            engine, job.details['task_uuid'], host=self.host, claim=claim)
+            engine, job.details['task_uuid'], host=self.host, claim=claim,
+            fence=getattr(self._running, 'fence', None),
+            on_finish=self._finished)
         # _dispatch_job reads these back once the engine has run.
         self._running.claim = claim
         self._running.reporter = reporter
@@ -89,6 +104,7 @@ class TaskConductor(impl_blocking.BlockingConductor):
         Never raises: TaskFlow trashes a job whose dispatch raised.
         """
         self._running.claim = self._running.reporter = None
+        self._running.fence = None
         try:
             return self._dispatch(job)
         except Exception:
@@ -118,6 +134,16 @@ class TaskConductor(impl_blocking.BlockingConductor):
             LOG.info('Task %s is already %s; consuming job %s', task_uuid,
                      task.state, job)
             return True
+        fence = db_tasks.claim_task(task_uuid, job.uuid)
+        if fence is None:
+            task = db_tasks.get_task(task_uuid)
+            # Finished meanwhile, or carried by another job (posted twice:
+            # by a slow poster and by the reconciler): never run twice.
+            LOG.info('Job %s may not run task %s (%s, carried by job %s); '
+                     'consuming it', job, task_uuid, task.state,
+                     task.job_uuid)
+            return True
+        self._running.fence = fence
         try:
             consume = super()._dispatch_job(job)
         except _TRANSIENT:
@@ -126,40 +152,50 @@ class TaskConductor(impl_blocking.BlockingConductor):
             # Raised before the engine ran: building the flow failed.
             LOG.exception('The flow of task %s could not be built',
                           task_uuid)
-            self._fail_unbuilt(task_uuid, e)
+            self._fail_unbuilt(task_uuid, e, fence)
             return True
         claim, reporter = self._running.claim, self._running.reporter
         if claim is not None and claim.lost:
             return False
-        if reporter is None or reporter.report_failed:
+        if reporter is None or reporter.report_failed or reporter.fenced_off:
             return False
         if consume and reporter.outcome is None:
             # The engine gave up without a final flow state (validation of
             # the flow's inputs failed, say): the task must not stay active.
-            self._fail_unfinished(task_uuid, reporter)
+            self._fail_unfinished(task_uuid, reporter, fence)
         return consume
 
-    def _fail_unbuilt(self, task_uuid, error):
-        db_tasks.update_task(task_uuid, {
+    def _finished(self, task):
+        """Move on the lanes a task just left (after its terminal write)."""
+        lanes.advance(self.conf or async_conf.CONF,
+                      getattr(task, 'released_lanes', None) or ())
+
+    def _finish(self, task_uuid, values, expected, fence):
+        task = db_tasks.update_task(task_uuid, values,
+                                    expected_states=expected, fence=fence)
+        if task is not None:
+            self._finished(task)
+
+    def _fail_unbuilt(self, task_uuid, error, fence=None):
+        self._finish(task_uuid, {
             'state': states.FAILED,
             'finished_at': timeutils.utcnow(),
             'error': {'code': 'flow_load_failed',
                       'message': 'The flow could not be built: %s' % error,
                       'step': None},
-        }, expected_states=(states.PENDING, states.RUNNING))
+        }, (states.PENDING, states.RUNNING), fence)
 
-    def _fail_unfinished(self, task_uuid, reporter):
+    def _fail_unfinished(self, task_uuid, reporter, fence=None):
         # Steps that ran may have left the resource half changed.
         final = states.ERROR if reporter.atoms_started else states.FAILED
-        db_tasks.update_task(task_uuid, {
+        self._finish(task_uuid, {
             'state': final,
             'finished_at': timeutils.utcnow(),
             'error': {'code': 'flow_failed',
                       'message': 'The flow stopped without finishing (see '
                                  'the conductor log of %s)' % self.host,
                       'step': None},
-        }, expected_states=(states.PENDING, states.RUNNING,
-                            states.REVERTING))
+        }, (states.PENDING, states.RUNNING, states.REVERTING), fence)
 
 
 class ConductorService:
@@ -191,6 +227,7 @@ class ConductorService:
         self._executor_workers = executor_workers or 2 * workers
         self._executor = None
         self._keeper = heartbeat.ClaimKeeper(conf.jobboard.claim_expiry)
+        self.reconciler = reconciler.Reconciler(conf)
         self.conductors = []
         self._threads = []
         self._boards = []
@@ -229,12 +266,14 @@ class ConductorService:
                     self._name(index), board, persistence=self._persistence,
                     engine=self._engine, engine_options=engine_options,
                     wait_timeout=self.conf.jobboard.poll_interval,
-                    host=self.conf.host, keeper=self._keeper)
+                    host=self.conf.host, keeper=self._keeper,
+                    conf=self.conf)
                 thread = threading.Thread(target=self._run, args=(conductor,),
                                           name=conductor.name, daemon=True)
                 self.conductors.append(conductor)
                 self._threads.append(thread)
                 thread.start()
+            self.reconciler.start()
             LOG.info('Started %d conductor(s): %s', self.workers,
                      ', '.join(c.name for c in self.conductors))
 
@@ -252,6 +291,7 @@ class ConductorService:
         another conductor resumes it. Returns once every worker has ended
         (or ``timeout`` seconds passed) and the backends are closed.
         """
+        self.reconciler.stop()
         for conductor in self.conductors:
             conductor.stop()
         finished = self.wait(timeout)

@@ -12,6 +12,7 @@ from async_api.conf import database
 from async_api.conf import default
 from async_api.conf import idempotency
 from async_api.conf import jobboard
+from async_api.conf import lanes
 from async_api.conf import persistence
 
 CONF = cfg.CONF
@@ -22,4 +23,5 @@ default.register_opts(CONF)
 idempotency.register_opts(CONF)
 database.register_opts(CONF)
 jobboard.register_opts(CONF)
+lanes.register_opts(CONF)
 persistence.register_opts(CONF)

@@ -10,6 +10,7 @@ from async_api.conf import conductor
 from async_api.conf import default
 from async_api.conf import idempotency
 from async_api.conf import jobboard
+from async_api.conf import lanes
 from async_api.conf import persistence
 
 _MODULES = {
@@ -18,6 +19,7 @@ _MODULES = {
     conductor.GROUP: conductor,
     idempotency.GROUP: idempotency,
     jobboard.GROUP: jobboard,
+    lanes.GROUP: lanes,
     persistence.GROUP: persistence,
 }
 

@@ -85,11 +85,60 @@ class Task(Base):
     user_id = sa.Column(sa.String(255), nullable=True)
     cancel_requested = sa.Column(sa.Boolean, nullable=False, default=False)
     attempt = sa.Column(sa.Integer, nullable=False, default=0)
-    # The jobboard job that carries this task, once posted.
+    # The jobboard job that carries this task: written by whoever posts
+    # it and by the conductor that claims it; another job found for the
+    # task is a duplicate and is dropped unrun.
     job_uuid = sa.Column(sa.String(36), nullable=True)
+    # Fencing token: moved on by each conductor that takes the task up;
+    # every state write of that conductor is conditional on it, so an
+    # engine whose claim was lost can no longer report.
+    claim_epoch = sa.Column(sa.Integer, nullable=False, default=0)
+    # When the task was last handed to the board (or promoted for it):
+    # the reconciler re-posts only tasks whose job has been missing for a
+    # while, and this column is its compare-and-set token.
+    posted_at = sa.Column(sa.DateTime, nullable=True)
     created_at, updated_at = _timestamps()
     started_at = sa.Column(sa.DateTime, nullable=True)
     finished_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class ResourceLane(Base):
+    """One row per resource that ever had a task: its lane's lock.
+
+    Whoever adds a task to a lane first updates this row, which holds the
+    row lock until commit: tasks of one lane are then committed in the
+    order of their ids, whatever the number of API workers.
+    """
+
+    __tablename__ = 'resource_lanes'
+
+    resource_uuid = sa.Column(sa.String(36), primary_key=True)
+    # How many tasks were ever accepted on the resource (the write that
+    # takes the lock has to change something).
+    accepted = sa.Column(sa.Integer, nullable=False, default=0)
+    updated_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class TaskLane(Base):
+    """A place in a resource's lane, held by an unfinished task.
+
+    A task has one per resource it works on (its own resource first). A
+    task runs only when, in each of its lanes, no task with a smaller id
+    is left; the row goes away in the transaction that finishes the task.
+    """
+
+    __tablename__ = 'task_lanes'
+    __table_args__ = (
+        sa.UniqueConstraint('resource_uuid', 'task_id',
+                            name='uniq_task_lanes0resource_uuid0task_id'),
+        sa.Index('task_lanes_task_id_idx', 'task_id'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    task_id = sa.Column(sa.Integer,
+                        sa.ForeignKey('tasks.id', ondelete='CASCADE'),
+                        nullable=False)
+    resource_uuid = sa.Column(sa.String(36), nullable=False)
 
 
 class TaskEvent(Base):

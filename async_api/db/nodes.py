@@ -109,9 +109,14 @@ def update_node(uuid, values):
 def destroy_node(uuid):
     """Delete a node; NodeHasActiveTasks while any of its tasks is active."""
     with engine.current().writer.using() as session:
+        # Queued tasks count, and so do tasks of other resources that
+        # hold this node's lane (a move onto it, say).
+        in_lane = sa.select(models.TaskLane.task_id).where(
+            models.TaskLane.resource_uuid == uuid)
         active = session.query(sa.func.count(models.Task.id)).filter(
-            models.Task.resource_uuid == uuid,
-            models.Task.state.in_(states.ACTIVE)).scalar()
+            models.Task.state.in_(states.ACTIVE),
+            sa.or_(models.Task.resource_uuid == uuid,
+                   models.Task.id.in_(in_lane))).scalar()
         if active:
             raise exception.NodeHasActiveTasks(
                 'Node %s has %d active task(s); wait for them or cancel them'

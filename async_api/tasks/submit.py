@@ -3,6 +3,11 @@
 :func:`submit` is exactly what the API does for every mutating request
 that starts an operation, so a service may call it directly and get the
 same guarantees. It never waits on a conductor.
+
+A task takes its place in the lane of each resource it works on
+(:mod:`async_api.db.lanes`). At the head of them all it is stored
+``pending`` and posted at once; otherwise it is stored ``queued`` and is
+posted when the task before it finishes.
 """
 
 import jsonschema
@@ -11,10 +16,12 @@ from oslo_log import log
 
 from async_api.common import exception
 from async_api import conf as async_conf
+from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
 from async_api.idempotency import keys
 from async_api.idempotency import store
 from async_api.operations import registry
+from async_api.tasks import lanes
 from async_api.tasks import posting
 from async_api.tasks import states
 
@@ -36,7 +43,7 @@ def validate_params(operation, params):
 
 
 def submit(context, operation_name, resource_uuid, params, conf=None,
-           task_uuid=None, idempotency_key=None):
+           task_uuid=None, idempotency_key=None, resources=None):
     """Accept an operation on a resource and return its task.
 
     :param context: an ``oslo_context`` request context (request id,
@@ -52,28 +59,35 @@ def submit(context, operation_name, resource_uuid, params, conf=None,
     :param idempotency_key: for callers outside the HTTP API: the same key
         with the same operation, resource and parameters returns the first
         task again instead of starting a second operation.
+    :param resources: UUIDs of other resources the operation works on (the
+        target of a move, say). The task holds the lanes of all of them:
+        it starts after every task accepted before it on any of them, and
+        the tasks accepted after it on any of them wait for it.
     :raises InvalidParameter: the parameters do not meet the schema;
         nothing is stored.
     :raises OperationNotFound: no such operation.
     :raises IdempotencyKeyMismatch: the key was used for another request.
     :raises IdempotencyKeyInUse: the key's first request is in progress.
+    :raises ResourceQueueFull: a resource has ``[lanes]
+        max_queued_per_resource`` unfinished tasks already.
     """
     conf = conf or async_conf.CONF
     operation = registry.get(operation_name)
     params = dict(params or {})
     validate_params(operation, params)
+    resources = db_lanes.lane_resources(resource_uuid, resources)
     if idempotency_key is None:
-        return _accept(conf, context, operation, resource_uuid, params,
+        return _accept(conf, context, operation, resources, params,
                        task_uuid)
     keys.validate(idempotency_key)
     fingerprint = keys.fingerprint('SUBMIT', '%s/%s' % (
-        operation.name, resource_uuid), params)
+        operation.name, ','.join(resources)), params)
     claim = store.begin(conf, getattr(context, 'project_id', None),
                         idempotency_key, fingerprint)
     if isinstance(claim, store.StoredResponse):
         return db_tasks.get_task(claim.reserved_uuid)
     try:
-        task = _accept(conf, context, operation, resource_uuid, params,
+        task = _accept(conf, context, operation, resources, params,
                        claim.reserved_uuid)
     except Exception:
         claim.release()
@@ -82,12 +96,11 @@ def submit(context, operation_name, resource_uuid, params, conf=None,
     return task
 
 
-def _accept(conf, context, operation, resource_uuid, params, task_uuid):
+def _accept(conf, context, operation, resources, params, task_uuid):
     values = {
         'operation': operation.name,
         'resource_type': operation.resource_type,
-        'resource_uuid': resource_uuid,
-        'state': states.PENDING,
+        'resource_uuid': resources[0],
         'params': params,
         'request_id': getattr(context, 'request_id', None),
         'project_id': getattr(context, 'project_id', None),
@@ -96,16 +109,21 @@ def _accept(conf, context, operation, resource_uuid, params, task_uuid):
     if task_uuid is not None:
         values['uuid'] = task_uuid
     try:
-        task = db_tasks.create_task(values)
+        task = db_lanes.accept(values, resources,
+                               limit=conf.lanes.max_queued_per_resource)
     except db_exc.DBDuplicateEntry:
         # Created by an earlier holder of the same reservation.
         return db_tasks.get_task(task_uuid)
-    # The task is committed before its job is posted: if posting fails, the
-    # task stays pending with no job, and the reconciler posts it again.
-    try:
-        job = posting.post(conf, task, operation)
-    except Exception:
-        LOG.exception('Task %s was accepted but its job could not be posted; '
-                      'it will be posted again', task.uuid)
+    if task.state == states.QUEUED:
+        # The task before it may have finished since our check, before
+        # our commit: look again now that the task is visible to all.
+        if db_lanes.is_head(task.id):
+            return lanes.promote_and_post(conf, task.id) or task
         return task
-    return db_tasks.update_task(task.uuid, {'job_uuid': job.uuid}) or task
+    # The task is committed before its job is posted: if posting fails (or
+    # this process dies first), the task stays pending with no job, and
+    # the conductors' reconciler posts it again.
+    job = posting.post_and_record(conf, task, operation)
+    if job is not None:
+        task.job_uuid = task.job_uuid or job.uuid
+    return task

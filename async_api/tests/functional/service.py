@@ -35,10 +35,13 @@ class ServiceProcess(fixtures.Fixture):
         ``conductor``.
     :param config_file: the configuration it reads.
     :param port: the API port, when the command serves the API.
+    :param env: the process's environment (default: this one's).
     """
 
-    def __init__(self, command, config_file, port=None, name=None):
+    def __init__(self, command, config_file, port=None, name=None,
+                 env=None):
         super().__init__()
+        self.env = env
         self.command = command
         self.config_file = config_file
         self.port = port
@@ -55,7 +58,7 @@ class ServiceProcess(fixtures.Fixture):
             [sys.executable, '-m', module, '--config-file', self.config_file,
              '--log-file', self.log_path + '.oslo'],
             stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, env=self.env)
         self.addCleanup(self.stop)
         if self.url:
             self._wait_ready()

@@ -1,0 +1,232 @@
+"""Lanes: one resource, one order; several resources without deadlock."""
+
+import threading
+from unittest import mock
+
+import fixtures
+from oslo_context import context as oslo_context
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from async_api.common import exception
+from async_api import conf as async_conf
+from async_api.db import lanes as db_lanes
+from async_api.db import models
+from async_api.db import tasks as db_tasks
+from async_api.operations import registry
+from async_api.tasks import lanes
+from async_api.tasks import states
+from async_api.tasks import submit
+from async_api.tests import base
+from async_api.tests import db_fixtures
+from async_api.tests import servers
+
+#: An operation on two nodes (its own, and ``target`` in ``resources``).
+MOVE = registry.Operation(
+    name='node.test_move', resource_type='node',
+    schema={'type': 'object'}, flow_factory='tests:move_flow')
+POKE = registry.Operation(
+    name='node.test_poke', resource_type='node',
+    schema={'type': 'object'}, flow_factory='tests:poke_flow')
+
+
+class LanesTestCase(base.TestCase):
+    """Submits with a faked board post, on a scratch SQLite database."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = self.useFixture(self.database_fixture())
+        self.useFixture(fixtures.MockPatchObject(registry, '_OPERATIONS',
+                                                 {}))
+        self.useFixture(fixtures.MockPatchObject(registry, '_LOADED', True))
+        registry.register(MOVE)
+        registry.register(POKE)
+        self.posted = []
+        self.useFixture(fixtures.MockPatch(
+            'async_api.tasks.posting.post', side_effect=self._post))
+        self.context = oslo_context.RequestContext(project_id='p1')
+        self.a, self.b, self.c = (uuidutils.generate_uuid()
+                                  for _ in range(3))
+
+    def database_fixture(self):
+        return db_fixtures.SQLiteDatabase()
+
+    def _post(self, conf, task, operation):
+        self.posted.append(task.uuid)
+        return mock.Mock(uuid=uuidutils.generate_uuid())
+
+    def submit(self, resource, *others):
+        return submit.submit(self.context, MOVE.name if others
+                             else POKE.name, resource, {},
+                             resources=list(others))
+
+    def finish(self, task, state=states.SUCCEEDED):
+        row = db_tasks.update_task(task.uuid, {'state': state})
+        return lanes.advance(async_conf.CONF, row.released_lanes)
+
+    def state(self, task):
+        return db_tasks.get_task(task.uuid).state
+
+
+class TestOneResource(LanesTestCase):
+
+    def test_head_is_posted_the_rest_queued(self):
+        first, second, third = (self.submit(self.a) for _ in range(3))
+        self.assertEqual(states.PENDING, first.state)
+        self.assertIsNotNone(first.job_uuid)
+        self.assertEqual([states.QUEUED] * 2, [second.state, third.state])
+        self.assertEqual([first.uuid], self.posted)
+        self.assertEqual(3, db_lanes.count(self.a))
+
+    def test_finishing_promotes_the_next_in_order(self):
+        tasks = [self.submit(self.a) for _ in range(3)]
+        promoted = self.finish(tasks[0])
+        self.assertEqual([tasks[1].uuid], [t.uuid for t in promoted])
+        self.assertEqual(states.PENDING, self.state(tasks[1]))
+        self.assertEqual(states.QUEUED, self.state(tasks[2]))
+        self.assertIsNotNone(db_tasks.get_task(tasks[1].uuid).job_uuid)
+        self.finish(tasks[1], states.FAILED)
+        self.assertEqual(states.PENDING, self.state(tasks[2]))
+        self.assertEqual([t.uuid for t in tasks], self.posted)
+        self.assertEqual(1, db_lanes.count(self.a))
+
+    def test_other_resources_are_not_held(self):
+        self.submit(self.a)
+        other = self.submit(self.b)
+        self.assertEqual(states.PENDING, other.state)
+
+    def test_promotion_happens_once(self):
+        first, second = self.submit(self.a), self.submit(self.a)
+        db_tasks.update_task(first.uuid, {'state': states.SUCCEEDED})
+        self.assertIsNotNone(lanes.promote_and_post(async_conf.CONF,
+                                                    second.id))
+        self.assertIsNone(lanes.promote_and_post(async_conf.CONF,
+                                                 second.id))
+        self.assertEqual(1, self.posted.count(second.uuid))
+
+    def test_queue_limit(self):
+        self.config(max_queued_per_resource=2, group='lanes')
+        first = self.submit(self.a)
+        self.submit(self.a)
+        error = self.assertRaises(exception.ResourceQueueFull,
+                                  self.submit, self.a)
+        self.assertEqual(409, error.status)
+        self.assertEqual('resource_queue_full', error.code)
+        self.assertEqual(2, len(db_tasks.list_tasks()))
+        # A finished task frees its place.
+        self.finish(first)
+        self.submit(self.a)
+        # Other resources have their own limit.
+        self.submit(self.b)
+
+    def test_unpromoted_head_is_found(self):
+        first, second = self.submit(self.a), self.submit(self.a)
+        # Finished by a process that died before moving the lane on.
+        db_tasks.update_task(first.uuid, {'state': states.SUCCEEDED})
+        self.assertEqual([second.id], db_lanes.unpromoted_heads())
+
+
+class TestSeveralResources(LanesTestCase):
+
+    def test_waits_for_every_lane(self):
+        on_a = self.submit(self.a)
+        on_b = self.submit(self.b)
+        move = self.submit(self.a, self.b)
+        self.assertEqual(states.QUEUED, move.state)
+        self.finish(on_a)
+        self.assertEqual(states.QUEUED, self.state(move))
+        self.finish(on_b)
+        self.assertEqual(states.PENDING, self.state(move))
+
+    def test_later_tasks_wait_for_it_in_each_lane(self):
+        on_a = self.submit(self.a)
+        move = self.submit(self.a, self.b)
+        after_on_b = self.submit(self.b)
+        # b is free, but the move was accepted first there: no starving.
+        self.assertEqual(states.QUEUED, after_on_b.state)
+        self.finish(on_a)
+        self.assertEqual(states.PENDING, self.state(move))
+        self.assertEqual(states.QUEUED, self.state(after_on_b))
+        self.finish(move)
+        self.assertEqual(states.PENDING, self.state(after_on_b))
+
+    def test_crossed_moves_never_deadlock(self):
+        ab = self.submit(self.a, self.b)
+        ba = self.submit(self.b, self.a)
+        c_then_a = self.submit(self.c, self.a)
+        self.assertEqual(states.PENDING, ab.state)
+        self.assertEqual(states.QUEUED, ba.state)
+        self.assertEqual(states.QUEUED, c_then_a.state)
+        self.finish(ab)
+        self.assertEqual(states.PENDING, self.state(ba))
+        self.finish(ba)
+        self.assertEqual(states.PENDING, self.state(c_then_a))
+
+    def test_same_resource_twice_is_one_lane(self):
+        task = self.submit(self.a, self.a)
+        self.assertEqual(states.PENDING, task.state)
+        self.assertEqual(1, db_lanes.count(self.a))
+
+
+class ConcurrentSubmits:
+    """Many threads submit on few resources: one head per lane, in order."""
+
+    def lane(self, resource):
+        with self.db.database.engine.connect() as conn:
+            return list(conn.execute(sa.select(
+                models.TaskLane.task_id).where(
+                models.TaskLane.resource_uuid == resource).order_by(
+                models.TaskLane.task_id)).scalars())
+
+    def test_one_head_per_lane_in_id_order(self):
+        errors = []
+        resources = [self.a, self.b]
+
+        def worker(n):
+            try:
+                for i in range(10):
+                    if i % 3 == 0:
+                        self.submit(self.a, self.b)
+                    else:
+                        self.submit(resources[(n + i) % 2])
+            except Exception as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(n,))
+                   for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual([], errors)
+        finished = []
+        # Drain the lanes: always exactly the lanes' heads are pending.
+        while True:
+            active = db_tasks.list_tasks(task_states=states.ACTIVE,
+                                         sort_dir='asc')
+            if not active:
+                break
+            pending = [t for t in active if t.state == states.PENDING]
+            self.assertTrue(pending)
+            for resource in (self.a, self.b):
+                in_lane = self.lane(resource)
+                running = [i for i in in_lane
+                           if i in {t.id for t in pending}]
+                # Only the first of the lane may run.
+                self.assertIn(running, ([], in_lane[:1]))
+            for task in pending:
+                self.finish(task)
+                finished.append(task.id)
+        self.assertEqual(40, len(finished))
+        self.assertEqual(len(finished), len(set(self.posted)))
+
+
+class TestConcurrentSQLite(ConcurrentSubmits, LanesTestCase):
+    pass
+
+
+class TestConcurrentPostgreSQL(ConcurrentSubmits, LanesTestCase):
+
+    def database_fixture(self):
+        return db_fixtures.PostgreSQLDatabase(
+            servers.require(self, servers.POSTGRESQL))
