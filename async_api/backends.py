@@ -5,11 +5,15 @@ needs no server. One of each is kept per process for posting; conductors
 open their own boards with :func:`open_board`.
 """
 
+import math
 import threading
 
+from oslo_utils import netutils
 from stevedore import driver
 from taskflow.jobs import backends as board_backends
 
+from async_api import boards
+from async_api.conf import jobboard as jobboard_opts
 from async_api.db import engine as db_engine
 
 _LOCK = threading.Lock()
@@ -18,21 +22,142 @@ _BOARD = None
 
 
 def persistence_conf(conf):
-    """TaskFlow persistence configuration from ``[persistence]``."""
-    return {'connection': (conf.persistence.connection
-                           or conf.database.connection)}
+    """TaskFlow persistence configuration from ``[persistence]``.
+
+    On the service's own database the backend shares the service's engine,
+    pooled by oslo.db from ``[database]``. On another database it builds
+    its own engine, with the same pool settings.
+    """
+    options = {'connection': (conf.persistence.connection
+                              or conf.database.connection)}
+    if conf.persistence.backend == 'asyncapi-sql':
+        database = conf.database
+        for key, value in (('pool_size', database.max_pool_size),
+                           ('max_overflow', database.max_overflow),
+                           ('pool_timeout', database.pool_timeout),
+                           ('pool_recycle',
+                            database.connection_recycle_time)):
+            if value is not None:
+                options[key] = value
+    return options
 
 
 def board_conf(conf):
-    """TaskFlow jobboard configuration from ``[jobboard]``."""
-    return {
-        'board': conf.jobboard.backend,
-        'connection': conf.jobboard.connection or conf.database.connection,
+    """TaskFlow jobboard configuration from ``[jobboard]``.
+
+    Secrets (the password, a database URL) end up in this dict: never log
+    it.
+    """
+    group = conf.jobboard
+    options = {
+        'board': group.backend,
         # Boards sharing one database or server are kept apart by this.
-        'path': conf.jobboard.board_name,
-        'claim_expiry': conf.jobboard.claim_expiry,
-        'wait_interval': conf.jobboard.poll_interval,
+        'path': group.board_name,
+        'claim_expiry': group.claim_expiry,
     }
+    if group.backend == 'sqlalchemy':
+        options['connection'] = group.connection or conf.database.connection
+        options['wait_interval'] = group.poll_interval
+        return options
+    build = _SERVER_BOARDS.get(group.backend)
+    if build is not None:
+        options.update(build(group))
+    return options
+
+
+def _hosts(group):
+    """``[(host, port)]`` of ``[jobboard]hosts``, default ports filled."""
+    default = group.port or jobboard_opts.DEFAULT_PORTS.get(group.backend)
+    return [netutils.parse_host_port(h.strip(), default_port=default)
+            for h in group.hosts if h.strip()]
+
+
+def _redis_conf(group):
+    hosts = _hosts(group)
+    host, port = hosts[0]
+    options = {
+        'host': host,
+        'port': port,
+        'namespace': group.board_name,
+        'db': group.redis_db,
+        'socket_connect_timeout': group.connect_timeout,
+        'socket_timeout': group.operation_timeout,
+        # Dead connections in the pool are noticed before they are used.
+        'health_check_interval': 30,
+        'retry_attempts': group.retry_attempts,
+        'retry_delay': group.retry_delay,
+    }
+    if group.username:
+        options['username'] = group.username
+    if group.password:
+        options['password'] = group.password
+    if group.redis_sentinel:
+        options['sentinel'] = group.redis_sentinel
+        options['sentinel_fallbacks'] = ['%s:%s' % h for h in hosts[1:]]
+    if group.ssl:
+        options['ssl'] = True
+        for key, value in (('ssl_ca_certs', group.ssl_ca_file),
+                           ('ssl_certfile', group.ssl_cert_file),
+                           ('ssl_keyfile', group.ssl_key_file)):
+            if value:
+                options[key] = value
+    return options
+
+
+def _etcd_conf(group):
+    host, port = _hosts(group)[0]
+    options = {
+        'host': host,
+        'port': port,
+        'protocol': 'https' if group.ssl else 'http',
+        'api_path': group.etcd_api_path,
+        'timeout': group.operation_timeout,
+        # Leases are whole seconds; rounding down could make them 0.
+        'ttl': int(math.ceil(group.claim_expiry)),
+        'wait_interval': group.poll_interval,
+    }
+    for key, value in (('ca_cert', group.ssl_ca_file),
+                       ('cert_cert', group.ssl_cert_file),
+                       ('cert_key', group.ssl_key_file)):
+        if group.ssl and value:
+            options[key] = value
+    return options
+
+
+def _zookeeper_conf(group):
+    options = {
+        # ZooKeeper paths are absolute; one board per name under /taskflow.
+        'path': '/taskflow/jobs/%s' % group.board_name.strip('/'),
+        'hosts': ','.join('%s:%s' % h for h in _hosts(group)),
+        # The claim is an ephemeral node: it lasts as long as the session,
+        # which ZooKeeper ends this long after the owner stops answering.
+        'timeout': group.claim_expiry,
+        'connection_retry': {'max_tries': -1, 'delay': group.retry_delay,
+                             'max_delay': 5.0},
+        'command_retry': {'max_tries': group.retry_attempts,
+                          'delay': group.retry_delay, 'max_delay': 5.0},
+    }
+    if group.ssl:
+        options['use_ssl'] = True
+        for key, value in (('ca', group.ssl_ca_file),
+                           ('certfile', group.ssl_cert_file),
+                           ('keyfile', group.ssl_key_file)):
+            if value:
+                options[key] = value
+    return options
+
+
+_SERVER_BOARDS = {
+    'redis': _redis_conf,
+    'etcd': _etcd_conf,
+    'zookeeper': _zookeeper_conf,
+}
+
+#: Our fixes of TaskFlow's boards (see :mod:`async_api.boards`).
+_BOARD_CLASSES = {
+    'redis': boards.RedisBoard,
+    'etcd': boards.EtcdBoard,
+}
 
 
 def _shared_database(conf, connection, backend, own_backend):
@@ -61,12 +186,17 @@ def open_board(conf, persistence, name=None):
     """A new, connected jobboard; the caller closes it."""
     options = board_conf(conf)
     kwargs = {}
-    shared = _shared_database(conf, options['connection'],
+    shared = _shared_database(conf, options.get('connection'),
                               conf.jobboard.backend, 'sqlalchemy')
     if shared is not None:
         kwargs['database'] = shared
-    board = board_backends.fetch(name or conf.jobboard.board_name,
-                                 options, persistence=persistence, **kwargs)
+    name = name or conf.jobboard.board_name
+    cls = _BOARD_CLASSES.get(conf.jobboard.backend)
+    if cls is not None:
+        board = cls(name, options, persistence=persistence)
+    else:
+        board = board_backends.fetch(name, options, persistence=persistence,
+                                     **kwargs)
     board.connect()
     return board
 

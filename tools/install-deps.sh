@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVER_PACKAGES="postgresql redis-server"
+SERVER_PACKAGES="postgresql redis-server etcd-server"
 
 if [ "${1:-}" = "--servers" ]; then
     missing=""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start and stop the real servers the functional tests use, on 127.0.0.1
 # only, each in a scratch directory. Source this file, then call
-# start_test_servers; it exports ASYNC_API_TEST_*_URL for the tests.
+# start_test_servers; it exports ASYNC_API_TEST_*_URL for the tests
+# (PostgreSQL, Redis and etcd).
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
@@ -49,12 +50,43 @@ stop_redis() {
     [ -n "${REDIS_DIR:-}" ] && rm -rf "$REDIS_DIR"
 }
 
+start_etcd() {
+    local port peer; port=$(free_port); peer=$(free_port)
+    ETCD_DIR=$(mktemp -d /tmp/async-api-etcd.XXXXXX)
+    etcd --name async-api-test --data-dir "$ETCD_DIR/data" --unsafe-no-fsync \
+        --listen-client-urls "http://127.0.0.1:$port" \
+        --advertise-client-urls "http://127.0.0.1:$port" \
+        --listen-peer-urls "http://127.0.0.1:$peer" \
+        --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+        --initial-cluster "async-api-test=http://127.0.0.1:$peer" \
+        >"$ETCD_DIR/server.log" 2>&1 &
+    ETCD_PID=$!
+    for _ in $(seq 100); do
+        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/health', timeout=1)" \
+            >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    export ASYNC_API_TEST_ETCD_URL="http://127.0.0.1:$port"
+}
+
+stop_etcd() {
+    [ -n "${ETCD_PID:-}" ] && kill "$ETCD_PID" 2>/dev/null || true
+    [ -n "${ETCD_PID:-}" ] && wait "$ETCD_PID" 2>/dev/null || true
+    [ -n "${ETCD_DIR:-}" ] && rm -rf "$ETCD_DIR"
+}
+
+# ZooKeeper and MySQL are slower to install and start: only
+# tools/test-extra-servers.sh (tox -e functional-zookeeper,
+# functional-mysql) starts them.
+
 start_test_servers() {
     start_postgresql
     start_redis
+    start_etcd
 }
 
 stop_test_servers() {
+    stop_etcd
     stop_redis
     stop_postgresql
 }

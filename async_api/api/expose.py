@@ -33,7 +33,11 @@ def _guard(function):
             raise _StatusError(error.detail, status_code=error.status)
         except wsme_exc.ClientSideError:
             raise
-        except Exception:
+        except Exception as fault:
+            outage = errors.unavailable(fault)
+            if outage is not None:
+                errors.remember(environ, outage)
+                raise _StatusError(outage.detail, status_code=outage.status)
             # WSME answers 500 on its own; log it with the request id that
             # the client sees, so the two can be matched.
             errors.log_fault(environ)

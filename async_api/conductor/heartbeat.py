@@ -5,8 +5,12 @@ whose claims are leases (async_api's SQL board, Redis with an expiry) a
 long flow would lose its job to another conductor while still running, and
 the same step would run twice. One :class:`ClaimKeeper` thread per service
 renews every running job's claim through ``job.extend_expiry(expiry)``
-(the SQL and Redis boards' API; the SQL board fences it with the claim's
-epoch) and, on boards without it, checks ``board.find_owner(job)``.
+(the SQL board fences it with the claim's epoch; on Redis it re-arms the
+owner key's ``PEXPIRE``; on etcd it refreshes the claim's lease, whose TTL
+was fixed at claim time) and, where the renewal is not fenced, checks
+``board.find_owner(job)``. ZooKeeper's boards have no ``extend_expiry``:
+the claim lives as long as the conductor's session, which the client keeps
+alive, so the keeper only checks the owner.
 
 A claim is *lost* when the board says so (the renewal was fenced off, the
 job is gone or owned by someone else) or when no renewal succeeded for a
@@ -130,16 +134,22 @@ class ClaimKeeper:
             claim.mark_lost('the job is gone: %s' % e)
         except board_exc.StaleClaim as e:
             claim.mark_lost(str(e))
-        except tf_exc.JobFailure as e:
-            # The board is unreachable: the lease may still be saved.
-            if time.monotonic() - claim.last_renewed > self.expiry:
-                claim.mark_lost('no renewal succeeded for %.1f s: %s'
-                                % (self.expiry, e))
-            else:
-                LOG.warning('Could not renew the claim on job %s, will '
-                            'retry: %s', job.uuid, e)
-        except Exception:
-            LOG.exception('Unexpected error renewing the claim on job %s',
-                          job.uuid)
+        except Exception as e:
+            # The board is unreachable (JobFailure, or a client's own error
+            # where a board does not translate it): the lease may still be
+            # saved, until a whole lease went by without a renewal.
+            self._renewal_failed(claim, e)
         else:
             claim.last_renewed = time.monotonic()
+
+    def _renewal_failed(self, claim, error):
+        if time.monotonic() - claim.last_renewed > self.expiry:
+            claim.mark_lost('no renewal succeeded for %.1f s: %s'
+                            % (self.expiry, error))
+            return
+        if isinstance(error, tf_exc.JobFailure):
+            LOG.warning('Could not renew the claim on job %s, will retry: '
+                        '%s', claim.job.uuid, error)
+        else:
+            LOG.warning('Unexpected error renewing the claim on job %s, '
+                        'will retry', claim.job.uuid, exc_info=True)

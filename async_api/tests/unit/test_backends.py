@@ -1,0 +1,79 @@
+"""``[jobboard]`` options become each TaskFlow board's configuration."""
+
+from async_api import backends
+from async_api import boards
+from async_api import conf as async_conf
+from async_api.tests import base
+
+
+class TestBoardConf(base.TestCase):
+
+    def test_sqlalchemy_defaults_to_the_database(self):
+        self.config(connection='sqlite:////tmp/x.sqlite', group='database')
+        conf = backends.board_conf(async_conf.CONF)
+        self.assertEqual({'board': 'sqlalchemy',
+                          'connection': 'sqlite:////tmp/x.sqlite',
+                          'path': 'async_api', 'claim_expiry': 30.0,
+                          'wait_interval': 0.5}, conf)
+
+    def test_redis(self):
+        self.config(backend='redis', hosts=['redis.example:6380'],
+                    password='s3cret', claim_expiry=12.5, redis_db=2,
+                    group='jobboard')
+        conf = backends.board_conf(async_conf.CONF)
+        self.assertEqual('redis', conf['board'])
+        self.assertEqual(('redis.example', 6380),
+                         (conf['host'], conf['port']))
+        self.assertEqual('s3cret', conf['password'])
+        self.assertEqual(12.5, conf['claim_expiry'])
+        self.assertEqual('async_api', conf['namespace'])
+        self.assertEqual(2, conf['db'])
+        self.assertEqual(5.0, conf['socket_connect_timeout'])
+        self.assertNotIn('sentinel', conf)
+        self.assertNotIn('connection', conf)
+
+    def test_redis_default_port_and_sentinel(self):
+        self.config(backend='redis', hosts=['s1', 's2:26380'],
+                    redis_sentinel='mymaster', port=26379, group='jobboard')
+        conf = backends.board_conf(async_conf.CONF)
+        self.assertEqual(('s1', 26379), (conf['host'], conf['port']))
+        self.assertEqual('mymaster', conf['sentinel'])
+        self.assertEqual(['s2:26380'], conf['sentinel_fallbacks'])
+
+    def test_etcd_ttl_is_whole_seconds(self):
+        self.config(backend='etcd', hosts=['etcd1'], claim_expiry=2.2,
+                    group='jobboard')
+        conf = backends.board_conf(async_conf.CONF)
+        self.assertEqual(('etcd1', 2379), (conf['host'], conf['port']))
+        self.assertEqual(3, conf['ttl'])
+        self.assertEqual('http', conf['protocol'])
+        self.assertEqual('async_api', conf['path'])
+
+    def test_zookeeper_session_is_the_claim(self):
+        self.config(backend='zookeeper', hosts=['z1', 'z2:2182'],
+                    claim_expiry=8, group='jobboard')
+        conf = backends.board_conf(async_conf.CONF)
+        self.assertEqual('z1:2181,z2:2182', conf['hosts'])
+        self.assertEqual(8.0, conf['timeout'])
+        self.assertEqual(-1, conf['connection_retry']['max_tries'])
+
+    def test_persistence_gets_the_pool_settings(self):
+        self.config(max_pool_size=7, max_overflow=3, group='database')
+        self.config(connection='postgresql://h/flows', group='persistence')
+        conf = backends.persistence_conf(async_conf.CONF)
+        self.assertEqual('postgresql://h/flows', conf['connection'])
+        self.assertEqual((7, 3), (conf['pool_size'], conf['max_overflow']))
+
+
+class TestBoardClasses(base.TestCase):
+
+    def test_redis_claims_expire_by_default(self):
+        board = boards.RedisBoard('b', {'claim_expiry': 4,
+                                        'port': 1})
+        self.assertEqual(4.0, board.claim_expiry)
+        self.assertIs(backends._BOARD_CLASSES['redis'], boards.RedisBoard)
+        self.assertIs(backends._BOARD_CLASSES['etcd'], boards.EtcdBoard)
+
+    def test_redis_rejects_non_positive_expiry(self):
+        self.assertRaises(ValueError, boards.RedisBoard, 'b',
+                          {'claim_expiry': 0})
