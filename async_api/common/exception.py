@@ -105,6 +105,11 @@ class ServiceUnavailable(AsyncApiError):
     code = 'service_unavailable'
     title = 'Service unavailable'
 
+    @property
+    def headers(self):
+        # Outages of the database or the board last seconds, not minutes.
+        return [('Retry-After', '5')]
+
 
 class IdempotencyKeyMismatch(AsyncApiError):
     """The key was used before for a different request."""

@@ -111,6 +111,7 @@ class TestDatabaseAway(OutageMixin, base.DistributedTestCase):
         self.assertEqual('service_unavailable', error['code'])
         self.assertEqual(503, error['status'])
         self.assertTrue(error['request_id'])
+        self.assertIn('Retry-After', response.headers)
         self.assertNotIn('Traceback', response.text)
         # Answered, not hung until the database returns.
         self.assertLess(time.monotonic() - start, 20)

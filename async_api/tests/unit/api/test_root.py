@@ -47,6 +47,7 @@ class TestRoot(base.APITestCase):
             side_effect=RuntimeError('database is gone')))
         response = self.app.get('/healthcheck', expect_errors=True)
         self.assert_error(response, 503, 'service_unavailable')
+        self.assertEqual('5', response.headers['Retry-After'])
 
 
 class TestErrors(base.APITestCase):
