@@ -13,12 +13,16 @@ engine revert what was done, exactly as a failure would.
 """
 
 import datetime
+import time
 
 from oslo_log import log
 from oslo_utils import timeutils
+from taskflow.patterns import linear_flow
+from taskflow import retry
 from taskflow import task
 
 from async_api.common import exception
+from async_api import conf as async_conf
 from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.drivers import base as driver_base
@@ -47,6 +51,58 @@ class OperationTimedOut(OperationError):
 
 class StepTimedOut(OperationError):
     code = 'step_timeout'
+
+
+class PreCheckFailed(OperationError):
+    """A pre-check inside the flow refused the operation.
+
+    Recorded as the failed step's event and the task's error: only bad
+    input is a 400 (the nova async live-migration checks seed).
+    """
+
+    code = 'precheck_failed'
+
+
+class BMCRetry(retry.Retry):
+    """Retry a BMC step on transient driver errors, with backoff.
+
+    Only :class:`~async_api.drivers.base.TransientDriverError` (a timeout,
+    a busy BMC, a dropped connection) is retried: wrong credentials or an
+    unsupported request fail at once. Each attempt after the first waits
+    ``delay * 2 ** (attempt - 2)`` seconds; every retry is a task event
+    (``retrying``). When the attempts are spent the whole flow reverts.
+    """
+
+    def __init__(self, name, attempts, delay, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.attempts = attempts
+        self.delay = delay
+
+    def on_failure(self, history, *args, **kwargs):
+        transient = len(history) and history.caused_by(
+            driver_base.TransientDriverError, index=-1)
+        if transient and len(history) <= self.attempts:
+            return retry.RETRY
+        return retry.REVERT_ALL
+
+    def execute(self, history, *args, **kwargs):
+        attempt = len(history) + 1
+        if attempt > 1 and self.delay:
+            time.sleep(self.delay * 2 ** (attempt - 2))
+        return attempt
+
+
+def bmc_step(step, conf=None):
+    """``step`` in a subflow that retries it on transient BMC errors.
+
+    Retries and backoff come from ``[hardware]bmc_retries`` and
+    ``bmc_retry_delay`` of the conductor that builds the flow.
+    """
+    hardware = (conf or async_conf.CONF).hardware
+    subflow = linear_flow.Flow(step.name + '-retry', retry=BMCRetry(
+        step.name + '-retry', hardware.bmc_retries,
+        hardware.bmc_retry_delay))
+    return subflow.add(step)
 
 
 def _deadline(task_row):
@@ -125,12 +181,20 @@ class LoadNode(task.Task):
     """
 
     default_provides = 'driver_name'
+    #: The driver interfaces the flow uses, validated before anything.
+    interfaces = ('power',)
 
     def execute(self, resource_uuid, task_uuid):
         check_boundary(task_uuid)
         node = db_nodes.get_node(resource_uuid)
         driver = driver_base.get_driver(node.driver)
-        driver.power.validate(node)
+        for name in self.interfaces:
+            interface = getattr(driver, name, None)
+            if interface is None:
+                raise PreCheckFailed('Driver %s of node %s has no %s '
+                                     'interface' % (node.driver,
+                                                    resource_uuid, name))
+            interface.validate(node)
         db_nodes.update_node(resource_uuid, {'last_task_uuid': task_uuid,
                                              'sync_state': SYNC_SYNCING})
         return node.driver

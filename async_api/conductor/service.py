@@ -43,6 +43,7 @@ from async_api import backends
 from async_api.common import exception
 from async_api.conductor import heartbeat
 from async_api.conductor import listeners
+from async_api.conductor import periodics
 from async_api.conductor import reconciler
 from async_api import conf as async_conf
 from async_api.db import tasks as db_tasks
@@ -228,6 +229,7 @@ class ConductorService:
         self._executor = None
         self._keeper = heartbeat.ClaimKeeper(conf.jobboard.claim_expiry)
         self.reconciler = reconciler.Reconciler(conf)
+        self.periodic_tasks = periodics.PeriodicTasks(conf)
         self.conductors = []
         self._threads = []
         self._boards = []
@@ -274,6 +276,7 @@ class ConductorService:
                 self._threads.append(thread)
                 thread.start()
             self.reconciler.start()
+            self.periodic_tasks.start()
             LOG.info('Started %d conductor(s): %s', self.workers,
                      ', '.join(c.name for c in self.conductors))
 
@@ -295,6 +298,7 @@ class ConductorService:
         for conductor in self.conductors:
             conductor.stop()
         finished = self.wait(timeout)
+        self.periodic_tasks.stop()
         with self._lock:
             self._keeper.stop()
             for board in self._boards:

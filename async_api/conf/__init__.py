@@ -10,6 +10,7 @@ from async_api.conf import api
 from async_api.conf import conductor
 from async_api.conf import database
 from async_api.conf import default
+from async_api.conf import hardware
 from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import lanes
@@ -20,6 +21,7 @@ CONF = cfg.CONF
 api.register_opts(CONF)
 conductor.register_opts(CONF)
 default.register_opts(CONF)
+hardware.register_opts(CONF)
 idempotency.register_opts(CONF)
 database.register_opts(CONF)
 jobboard.register_opts(CONF)

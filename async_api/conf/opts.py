@@ -8,6 +8,7 @@ Exposed through the ``oslo.config.opts`` entry point as
 from async_api.conf import api
 from async_api.conf import conductor
 from async_api.conf import default
+from async_api.conf import hardware
 from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import lanes
@@ -17,6 +18,7 @@ _MODULES = {
     'DEFAULT': default,
     api.GROUP: api,
     conductor.GROUP: conductor,
+    hardware.GROUP: hardware,
     idempotency.GROUP: idempotency,
     jobboard.GROUP: jobboard,
     lanes.GROUP: lanes,

@@ -194,3 +194,24 @@ class IdempotencyKey(Base):
     created_at = sa.Column(sa.DateTime, nullable=False,
                            default=timeutils.utcnow)
     expires_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Conductor(Base):
+    """A conductor process's heartbeat.
+
+    Periodic sweeps (power sync, validation) divide nodes among the
+    conductors whose heartbeat is recent, so that each node is looked at
+    by one conductor per sweep.
+    """
+
+    __tablename__ = 'conductors'
+    __table_args__ = (
+        sa.UniqueConstraint('hostname', name='uniq_conductors0hostname'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    hostname = sa.Column(sa.String(255), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False,
+                           default=timeutils.utcnow)
+    heartbeat_at = sa.Column(sa.DateTime, nullable=False,
+                             default=timeutils.utcnow)

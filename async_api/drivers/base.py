@@ -1,9 +1,10 @@
 """The driver interface and its loader.
 
 A driver is an object with a ``power`` attribute implementing
-:class:`PowerInterface`. Drivers are found by name through the
-``async_api.drivers`` entry point namespace, so a service adds its own in
-its ``setup.cfg``::
+:class:`PowerInterface` and a ``management`` attribute implementing
+:class:`ManagementInterface` (boot device). Drivers are found by name
+through the ``async_api.drivers`` entry point namespace, so a service
+adds its own in its ``setup.cfg``::
 
     [entry_points]
     async_api.drivers =
@@ -17,7 +18,15 @@ threads only, never from the API. Exceptions::
     DriverError                 driver_error
     ├── DriverNotFound          driver_not_found
     ├── InvalidDriverInfo       invalid_driver_info
-    └── PowerStateError         power_state_error
+    ├── PowerStateError         power_state_error
+    ├── BootDeviceError         boot_device_error
+    ├── BMCAuthError            bmc_auth_failed
+    └── TransientDriverError    bmc_error        (worth retrying)
+        ├── BMCTimeout          bmc_timeout
+        └── BMCBusy             bmc_busy
+
+Flows retry :class:`TransientDriverError` with backoff (see
+:mod:`flows.common`); any other error fails the step at once.
 """
 
 import abc
@@ -33,6 +42,12 @@ POWER_ON = 'on'
 POWER_OFF = 'off'
 REBOOT = 'reboot'
 POWER_STATES = (POWER_ON, POWER_OFF)
+
+BOOT_PXE = 'pxe'
+BOOT_DISK = 'disk'
+BOOT_CDROM = 'cdrom'
+BOOT_BIOS = 'bios'
+BOOT_DEVICES = (BOOT_PXE, BOOT_DISK, BOOT_CDROM, BOOT_BIOS)
 
 
 class DriverError(Exception):
@@ -51,6 +66,34 @@ class InvalidDriverInfo(DriverError):
 
 class PowerStateError(DriverError):
     code = 'power_state_error'
+
+
+class BootDeviceError(DriverError):
+    code = 'boot_device_error'
+
+
+class BMCAuthError(DriverError):
+    """The BMC refused the credentials: retrying will not help."""
+
+    code = 'bmc_auth_failed'
+
+
+class TransientDriverError(DriverError):
+    """The BMC may answer if asked again (flows retry these)."""
+
+    code = 'bmc_error'
+
+
+class BMCTimeout(TransientDriverError):
+    """The BMC did not answer within ``[hardware]bmc_timeout``."""
+
+    code = 'bmc_timeout'
+
+
+class BMCBusy(TransientDriverError):
+    """No slot of the BMC's concurrency limit came free in time."""
+
+    code = 'bmc_busy'
 
 
 class PowerInterface(abc.ABC):
@@ -82,11 +125,61 @@ class PowerInterface(abc.ABC):
         """Power cycle the node (it ends powered on)."""
 
 
+class ManagementInterface(abc.ABC):
+    """Boot device control of a node; same rules as PowerInterface."""
+
+    @abc.abstractmethod
+    def validate(self, node):
+        """Check ``node.driver_info``; InvalidDriverInfo if it is unusable."""
+
+    @abc.abstractmethod
+    def get_boot_device(self, node):
+        """``{"boot_device": one of BOOT_DEVICES or None, "persistent": b}``.
+
+        ``persistent`` is None when the hardware cannot tell.
+        """
+
+    @abc.abstractmethod
+    def set_boot_device(self, node, device, persistent=False):
+        """Boot from ``device`` (one of :data:`BOOT_DEVICES`).
+
+        Next time only, or every time when ``persistent``.
+        """
+
+
 class Driver:
     """A named set of hardware interfaces."""
 
     name = None
     power = None
+    management = None
+
+    def validate(self, node):
+        """Validate every interface; ``{interface: {"result", "reason"}}``.
+
+        Only :class:`DriverError` is a verdict; anything else propagates.
+        """
+        results = {}
+        for name in ('power', 'management'):
+            interface = getattr(self, name, None)
+            if interface is None:
+                continue
+            try:
+                interface.validate(node)
+            except DriverError as e:
+                results[name] = {'result': False, 'reason': str(e),
+                                 'code': e.code}
+            else:
+                results[name] = {'result': True, 'reason': None}
+        return results
+
+
+def require(info, *keys):
+    """The values of ``keys`` in ``info``; InvalidDriverInfo if missing."""
+    missing = [key for key in keys if not info.get(key)]
+    if missing:
+        raise InvalidDriverInfo('driver_info lacks %s' % ', '.join(missing))
+    return [info[key] for key in keys]
 
 
 # Which phase of a step the current thread is in. Drivers need not care;

@@ -11,7 +11,14 @@ Behaviour is set per node through ``node.driver_info``:
 ``fake_fail``
     Call names that raise :class:`~async_api.drivers.base.DriverError`
     (``["set_power_state"]``); ``validate``, ``get_power_state``,
-    ``set_power_state`` and ``reboot`` are the call names.
+    ``set_power_state``, ``reboot``, ``get_boot_device`` and
+    ``set_boot_device`` are the call names.
+``fake_transient``
+    Call name to a count: the first that many calls raise
+    :class:`~async_api.drivers.base.TransientDriverError` (a flaky BMC
+    that a retry gets through), ``{"set_power_state": 2}``.
+``fake_boot_device``
+    Boot device before anything set it (``"disk"`` unless given).
 ``fake_fail_revert``
     ``true`` or a list of call names that fail only when called from a
     step's revert (inside :func:`~async_api.drivers.base.reverting`).
@@ -19,7 +26,7 @@ Behaviour is set per node through ``node.driver_info``:
     ``true``: ``set_power_state`` and ``reboot`` succeed but the hardware
     never changes (a BMC that accepts and ignores requests).
 
-The simulated power state lives in the node's row, in
+The simulated power state and boot device live in the node's row, in
 ``node.extra["fake_hardware_power"]``: every conductor reads the same
 database, so a flow resumed on another conductor or host sees the
 hardware as it was left, which a process-local dict or a file under
@@ -32,29 +39,49 @@ from async_api.db import nodes as db_nodes
 from async_api.drivers import base
 
 HARDWARE_KEY = 'fake_hardware_power'
-CALLS = ('validate', 'get_power_state', 'set_power_state', 'reboot')
+BOOT_KEY = 'fake_hardware_boot'
+TRANSIENT_KEY = 'fake_transient_failures'
+CALLS = ('validate', 'get_power_state', 'set_power_state', 'reboot',
+         'get_boot_device', 'set_boot_device')
+
+
+def _call(node, name):
+    """Sleep and fail as the node's ``driver_info`` asks."""
+    info = node.driver_info or {}
+    delay = info.get('fake_delay')
+    if isinstance(delay, dict):
+        delay = delay.get(name)
+    if delay:
+        time.sleep(float(delay))
+    failing = info.get('fake_fail') or ()
+    if name in failing:
+        raise base.DriverError('Fake failure of %s on node %s'
+                               % (name, node.uuid))
+    if base.in_revert():
+        failing = info.get('fake_fail_revert')
+        if failing is True or (isinstance(failing, list)
+                               and name in failing):
+            raise base.DriverError('Fake failure of %s while reverting '
+                                   'on node %s' % (name, node.uuid))
+    transient = (info.get('fake_transient') or {}).get(name)
+    if transient:
+        # Counted in the row, so that a retry on any conductor sees it.
+        extra = dict(db_nodes.get_node(node.uuid).extra or {})
+        counts = dict(extra.get(TRANSIENT_KEY) or {})
+        if counts.get(name, 0) < int(transient):
+            counts[name] = counts.get(name, 0) + 1
+            extra[TRANSIENT_KEY] = counts
+            db_nodes.update_node(node.uuid, {'extra': extra})
+            raise base.TransientDriverError(
+                'Fake transient failure %d of %s on node %s'
+                % (counts[name], name, node.uuid))
 
 
 class FakePower(base.PowerInterface):
     """Power control of the simulated hardware."""
 
     def _call(self, node, name):
-        info = node.driver_info or {}
-        delay = info.get('fake_delay')
-        if isinstance(delay, dict):
-            delay = delay.get(name)
-        if delay:
-            time.sleep(float(delay))
-        failing = info.get('fake_fail') or ()
-        if name in failing:
-            raise base.DriverError('Fake failure of %s on node %s'
-                                   % (name, node.uuid))
-        if base.in_revert():
-            failing = info.get('fake_fail_revert')
-            if failing is True or (isinstance(failing, list)
-                                   and name in failing):
-                raise base.DriverError('Fake failure of %s while reverting '
-                                       'on node %s' % (name, node.uuid))
+        _call(node, name)
 
     @staticmethod
     def _hardware_state(node):
@@ -98,6 +125,39 @@ class FakePower(base.PowerInterface):
         self._set_hardware_state(node, base.POWER_ON)
 
 
+class FakeManagement(base.ManagementInterface):
+    """Boot device of the simulated hardware."""
+
+    def validate(self, node):
+        _call(node, 'validate')
+        initial = (node.driver_info or {}).get('fake_boot_device')
+        if initial is not None and initial not in base.BOOT_DEVICES:
+            raise base.InvalidDriverInfo(
+                'fake_boot_device must be one of %s, not %r'
+                % (', '.join(base.BOOT_DEVICES), initial))
+
+    def get_boot_device(self, node):
+        _call(node, 'get_boot_device')
+        current = db_nodes.get_node(node.uuid)
+        found = (current.extra or {}).get(BOOT_KEY)
+        if found is None:
+            found = {'boot_device': (current.driver_info or {}).get(
+                'fake_boot_device', base.BOOT_DISK), 'persistent': True}
+        return dict(found)
+
+    def set_boot_device(self, node, device, persistent=False):
+        if device not in base.BOOT_DEVICES:
+            raise base.BootDeviceError('Unknown boot device %r' % device)
+        _call(node, 'set_boot_device')
+        if (node.driver_info or {}).get('fake_no_effect'):
+            return
+        current = db_nodes.get_node(node.uuid)
+        extra = dict(current.extra or {})
+        extra[BOOT_KEY] = {'boot_device': device,
+                           'persistent': bool(persistent)}
+        db_nodes.update_node(node.uuid, {'extra': extra})
+
+
 class FakeDriver(base.Driver):
     """A driver for tests and demos; no hardware is touched."""
 
@@ -105,3 +165,4 @@ class FakeDriver(base.Driver):
 
     def __init__(self):
         self.power = FakePower()
+        self.management = FakeManagement()

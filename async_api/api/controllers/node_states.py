@@ -20,6 +20,9 @@ from async_api.tasks import submit
 
 POWER_TARGETS = ('on', 'off', 'reboot')
 SET_POWER_STATE = 'node.set_power_state'
+#: Provision target to operation (see :mod:`flows.provision`). Whether the
+#: node may go there is a pre-check of the flow, not a 400 here.
+PROVISION_OPERATIONS = {'active': 'node.deploy', 'deleted': 'node.tear_down'}
 
 
 @base.json_object
@@ -27,6 +30,14 @@ class PowerTarget(wtypes.Base):
     """The body of ``PUT /v1/nodes/{id}/states/power``."""
 
     target = wtypes.wsattr(wtypes.Enum(str, *POWER_TARGETS), mandatory=True)
+
+
+@base.json_object
+class ProvisionTarget(wtypes.Base):
+    """The body of ``PUT /v1/nodes/{id}/states/provision``."""
+
+    target = wtypes.wsattr(wtypes.Enum(str, *sorted(PROVISION_OPERATIONS)),
+                           mandatory=True)
 
 
 def accepted(task):
@@ -38,7 +49,7 @@ def accepted(task):
 class NodeStatesController(rest.RestController):
     """Actions on the states of one node."""
 
-    _custom_actions = {'power': ['PUT']}
+    _custom_actions = {'power': ['PUT'], 'provision': ['PUT']}
 
     def __init__(self, node_ident):
         super().__init__()
@@ -53,5 +64,17 @@ class NodeStatesController(rest.RestController):
         task = submit.submit(
             context, SET_POWER_STATE, node.uuid, {'target': body.target},
             conf=pecan.request.cfg,
+            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
+        return accepted(task)
+
+    @expose(task_types.Task, body=ProvisionTarget, status_code=202)
+    def provision(self, body):
+        """Deploy (``active``) or tear down (``deleted``) the node."""
+        context = pecan.request.context
+        node = db_nodes.get_node(self.node_ident,
+                                 project_id=context.project_id)
+        task = submit.submit(
+            context, PROVISION_OPERATIONS[body.target], node.uuid,
+            {'target': body.target}, conf=pecan.request.cfg,
             task_uuid=idempotency.reserved_uuid(pecan.request.environ))
         return accepted(task)

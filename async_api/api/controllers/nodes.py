@@ -4,6 +4,7 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
+from async_api.api.controllers import node_management
 from async_api.api.controllers import node_states
 from async_api.api.controllers import tasks
 from async_api.api.expose import expose
@@ -141,9 +142,16 @@ class NodesController(rest.RestController):
 
     @pecan.expose()
     def _lookup(self, ident, *remainder):
-        # Sub-resources of one node: /states/..., /tasks.
+        # Sub-resources of one node: /states/..., /management/...,
+        # /validate, /tasks.
         if remainder and remainder[0] == 'states':
             return node_states.NodeStatesController(ident), remainder[1:]
+        if remainder and remainder[0] == 'management':
+            return (node_management.NodeManagementController(ident),
+                    remainder[1:])
+        if remainder and remainder[0] == 'validate':
+            return (node_management.NodeValidateController(ident),
+                    remainder[1:])
         if remainder and remainder[0] == 'tasks':
             uuid = get_node(ident).uuid
             return (tasks.ResourceTasksController(

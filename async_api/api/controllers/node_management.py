@@ -1,0 +1,84 @@
+"""``/v1/nodes/{id}/management/...`` and ``/v1/nodes/{id}/validate``.
+
+``PUT .../management/boot_device`` is accepted as a task like the state
+actions. ``GET .../validate`` answers from the database: the result the
+conductors' periodic validation (or a ``node.validate`` task) stored, with
+its time. It never reaches a driver, so it cannot be used to flood a
+conductor or a BMC.
+"""
+
+import pecan
+from pecan import rest
+from wsme import types as wtypes
+
+from async_api.api.controllers import node_states
+from async_api.api.expose import expose
+from async_api.api import idempotency
+from async_api.api.types import base
+from async_api.api.types import task as task_types
+from async_api.db import nodes as db_nodes
+from async_api.tasks import submit
+
+BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
+SET_BOOT_DEVICE = 'node.set_boot_device'
+
+
+@base.json_object
+class BootDevice(wtypes.Base):
+    """The body of ``PUT /v1/nodes/{id}/management/boot_device``."""
+
+    boot_device = wtypes.wsattr(wtypes.Enum(str, *BOOT_DEVICES),
+                                mandatory=True)
+    persistent = wtypes.wsattr(bool, default=False)
+
+
+class Validation(wtypes.Base):
+    """The last stored validation of a node's driver interfaces.
+
+    ``interfaces`` maps an interface name to ``{"result": bool, "reason":
+    str or null}``; both it and ``validated_at`` are null until the first
+    validation ran.
+    """
+
+    interfaces = base.jsondict
+    validated_at = wtypes.datetime.datetime
+
+
+class NodeManagementController(rest.RestController):
+    """Hardware management actions on one node."""
+
+    _custom_actions = {'boot_device': ['PUT']}
+
+    def __init__(self, node_ident):
+        super().__init__()
+        self.node_ident = node_ident
+
+    @expose(task_types.Task, body=BootDevice, status_code=202)
+    def boot_device(self, body):
+        """Set the device the node boots from."""
+        context = pecan.request.context
+        node = db_nodes.get_node(self.node_ident,
+                                 project_id=context.project_id)
+        params = {'boot_device': body.boot_device,
+                  'persistent': bool(body.persistent)}
+        task = submit.submit(
+            context, SET_BOOT_DEVICE, node.uuid, params,
+            conf=pecan.request.cfg,
+            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
+        return node_states.accepted(task)
+
+
+class NodeValidateController(rest.RestController):
+    """``GET /v1/nodes/{id}/validate``: served from the database."""
+
+    def __init__(self, node_ident):
+        super().__init__()
+        self.node_ident = node_ident
+
+    @expose(Validation)
+    def get_all(self):
+        """The stored validation result and when it was made."""
+        node = db_nodes.get_node(
+            self.node_ident, project_id=pecan.request.context.project_id)
+        return Validation(interfaces=node.validation or None,
+                          validated_at=base.utc(node.validated_at))

@@ -1,0 +1,155 @@
+"""Boot device, provision and validate flows, with the fake driver."""
+
+import fixtures
+import taskflow.engines
+
+from async_api.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.drivers import base as driver_base
+from async_api.operations import registry
+from async_api.tasks import states
+from async_api.tests.unit.flows import base
+from flows import boot_device
+from flows import common
+from flows import provision
+from flows import validate
+
+
+class HardwareFlowTestCase(base.FlowTestCase):
+
+    def setUp(self):
+        super().setUp()
+        for operation in (boot_device.SET_BOOT_DEVICE, provision.DEPLOY,
+                          provision.TEAR_DOWN, validate.VALIDATE):
+            registry.register(operation)
+        self.config(bmc_retries=2, bmc_retry_delay=0.01, group='hardware')
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.provision.VERIFY_INTERVAL', 0.02))
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.provision.VERIFY_TIMEOUT', 1.0))
+
+    def task_for(self, node, operation, params):
+        return db_tasks.create_task({
+            'operation': operation.name, 'resource_type': 'node',
+            'resource_uuid': node.uuid, 'state': states.RUNNING,
+            'params': params})
+
+    def run_flow(self, factory, task):
+        engine = taskflow.engines.load(factory(), store=self.store(task),
+                                       engine='serial')
+        engine.run()
+        return engine
+
+
+class TestBootDevice(HardwareFlowTestCase):
+
+    def test_sets_and_verifies(self):
+        node = self.make_node()
+        task = self.task_for(node, boot_device.SET_BOOT_DEVICE,
+                             {'boot_device': 'pxe', 'persistent': True})
+        engine = self.run_flow(boot_device.set_boot_device_flow, task)
+        self.assertEqual({'boot_device': 'pxe', 'persistent': True},
+                         engine.storage.fetch('result'))
+        self.assertEqual('pxe', db_nodes.get_node(node.uuid).extra[
+            'fake_hardware_boot']['boot_device'])
+
+    def test_transient_errors_are_retried(self):
+        node = self.make_node(fake_transient={'set_boot_device': 2})
+        task = self.task_for(node, boot_device.SET_BOOT_DEVICE,
+                             {'boot_device': 'cdrom'})
+        self.run_flow(boot_device.set_boot_device_flow, task)
+        extra = db_nodes.get_node(node.uuid).extra
+        self.assertEqual('cdrom', extra['fake_hardware_boot']['boot_device'])
+        self.assertEqual(2, extra['fake_transient_failures'][
+            'set_boot_device'])
+
+    def test_retries_run_out_and_the_flow_reverts(self):
+        node = self.make_node(fake_transient={'set_boot_device': 9})
+        task = self.task_for(node, boot_device.SET_BOOT_DEVICE,
+                             {'boot_device': 'cdrom'})
+        self.assertRaises(driver_base.TransientDriverError, self.run_flow,
+                          boot_device.set_boot_device_flow, task)
+        row = db_nodes.get_node(node.uuid)
+        # One attempt and two retries.
+        self.assertEqual(3, row.extra['fake_transient_failures'][
+            'set_boot_device'])
+        self.assertIn('transient failure', row.last_error)
+
+    def test_hard_errors_are_not_retried(self):
+        node = self.make_node(fake_fail=['set_boot_device'])
+        task = self.task_for(node, boot_device.SET_BOOT_DEVICE,
+                             {'boot_device': 'pxe'})
+        self.assertRaises(driver_base.DriverError, self.run_flow,
+                          boot_device.set_boot_device_flow, task)
+        self.assertNotIn('fake_hardware_boot',
+                         db_nodes.get_node(node.uuid).extra)
+
+
+class TestProvision(HardwareFlowTestCase):
+
+    def test_deploy_then_tear_down(self):
+        node = self.make_node()
+        task = self.task_for(node, provision.DEPLOY, {'target': 'active'})
+        engine = self.run_flow(provision.deploy_flow, task)
+        self.assertEqual('active',
+                         engine.storage.fetch('result')['provision_state'])
+        row = db_nodes.get_node(node.uuid)
+        self.assertEqual(('active', 'on', 'in_sync'),
+                         (row.provision_state, row.power_state,
+                          row.sync_state))
+        self.assertEqual('pxe', row.extra['fake_hardware_boot'][
+            'boot_device'])
+
+        task = self.task_for(node, provision.TEAR_DOWN,
+                             {'target': 'deleted'})
+        self.run_flow(provision.tear_down_flow, task)
+        row = db_nodes.get_node(node.uuid)
+        self.assertEqual(('available', 'off'),
+                         (row.provision_state, row.power_state))
+        self.assertEqual('disk', row.extra['fake_hardware_boot'][
+            'boot_device'])
+
+    def test_pre_check_failure_fails_without_touching_hardware(self):
+        node = self.make_node()
+        task = self.task_for(node, provision.TEAR_DOWN,
+                             {'target': 'deleted'})
+        error = self.assertRaises(common.PreCheckFailed, self.run_flow,
+                                  provision.tear_down_flow, task)
+        self.assertIn('needs it active', str(error))
+        row = db_nodes.get_node(node.uuid)
+        self.assertEqual('available', row.provision_state)
+        self.assertNotIn('fake_hardware_power', row.extra)
+
+    def test_failed_power_cycle_reverts_to_available_and_off(self):
+        node = self.make_node(fake_fail=['reboot'])
+        task = self.task_for(node, provision.DEPLOY, {'target': 'active'})
+        self.assertRaises(driver_base.DriverError, self.run_flow,
+                          provision.deploy_flow, task)
+        row = db_nodes.get_node(node.uuid)
+        self.assertEqual('available', row.provision_state)
+        self.assertEqual('off', row.extra['fake_hardware_power'])
+        self.assertEqual('disk', row.extra['fake_hardware_boot'][
+            'boot_device'])
+        self.assertIn('reboot', row.last_error)
+
+
+class TestValidate(HardwareFlowTestCase):
+
+    def test_result_is_stored(self):
+        node = self.make_node()
+        task = self.task_for(node, validate.VALIDATE, {})
+        engine = self.run_flow(validate.validate_flow, task)
+        result = engine.storage.fetch('result')
+        self.assertTrue(result['power']['result'])
+        self.assertTrue(result['management']['result'])
+        row = db_nodes.get_node(node.uuid)
+        self.assertEqual(result, row.validation)
+        self.assertIsNotNone(row.validated_at)
+
+    def test_failures_are_findings(self):
+        node = self.make_node(fake_fail=['get_power_state'],
+                              fake_boot_device='floppy')
+        result = validate.validate_node(node)
+        self.assertFalse(result['power']['result'])
+        self.assertIn('get_power_state', result['power']['reason'])
+        self.assertFalse(result['management']['result'])
