@@ -23,15 +23,18 @@ class TestNeverBlocks(base.ServiceTestCase):
         return uuids
 
     def test_accepts_while_no_conductor_runs(self):
-        # The API alone: every task stays pending, and is still accepted.
+        # The API alone: every task is accepted and none starts; the first
+        # waits for a conductor, the rest wait behind it on the node.
         self.start('api')
         node = self.create_node()
         uuids = self._accept_many(node)
         time.sleep(0.5)
+        seen = []
         for uuid in uuids:
             task = self.api('GET', '/v1/tasks/%s' % uuid)
-            self.assertEqual('pending', task.json()['state'])
+            seen.append(task.json()['state'])
             self.assertIn('Retry-After', task.headers)
+        self.assertEqual(['pending'] + ['queued'] * (len(uuids) - 1), seen)
 
     def test_accepts_while_steps_sleep(self):
         self.start('all', conductor={'workers': 1})
