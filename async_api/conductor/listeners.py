@@ -166,15 +166,23 @@ class TaskReporter(listener_base.Listener):
                    if state == tf_states.SUCCESS)
         return int(100 * done / len(names))
 
-    def _update(self, values, expected=_WORKING):
+    def _update(self, values, expected=_WORKING, event=None,
+                fallback=None):
+        """One fenced transaction: ``values`` (and ``event``, if any).
+
+        :returns: the :class:`~async_api.db.tasks.Report`, false if the
+            row was not changed (nothing at all is written once the claim
+            is lost or fenced off).
+        """
         if self._lost():
             LOG.warning('Not reporting %s to task %s: the claim on its job '
                         'was lost', values.get('state'), self.task_uuid)
             return None
         try:
-            return db_tasks.update_task(self.task_uuid, values,
-                                        expected_states=expected,
-                                        fence=self.fence)
+            return db_tasks.report(self.task_uuid, values,
+                                   expected_states=expected,
+                                   fence=self.fence, event=event,
+                                   fallback=fallback)
         except db_tasks.StaleClaim as e:
             self._fence_refused(e)
             return None
@@ -206,31 +214,25 @@ class TaskReporter(listener_base.Listener):
                     self._revert_failure = (name, result)
         elif state == tf_states.SUCCESS and result is not None:
             event_details['result'] = _jsonable(result)
+        event = {'event': name, 'state': event_state, 'host': self.host,
+                 'details': event_details, 'traceback': traceback}
+        # The event and the row change it implies commit together: one
+        # transaction per step transition.
+        values, expected, fallback = {}, _WORKING, None
+        if state == tf_states.RUNNING:
+            self.atoms_started = True
+            values = {'step': name}
+        elif state == tf_states.REVERTING:
+            # The first revert moves the task on; later ones only the step.
+            values = {'state': states.REVERTING, 'step': name}
+            expected = (states.RUNNING,)
+            fallback = ({'step': name}, _WORKING)
         try:
-            db_tasks.add_event(self.task_uuid, name, event_state,
-                               host=self.host, details=event_details,
-                               traceback=traceback, fence=self.fence)
-        except db_tasks.StaleClaim as e:
-            self._fence_refused(e)
-            return
+            if state == tf_states.SUCCESS:
+                values = {'progress': self._progress()}
+            self._update(values, expected, event=event, fallback=fallback)
         except Exception:
-            # Events are best effort: a lost one must not stop the flow.
-            LOG.exception('Could not record event %s/%s of task %s',
-                          name, event_state, self.task_uuid)
-        try:
-            if state == tf_states.RUNNING:
-                self.atoms_started = True
-                self._update({'step': name})
-            elif state == tf_states.SUCCESS:
-                self._update({'progress': self._progress()})
-            elif state == tf_states.REVERTING:
-                # The first revert moves the task on; later ones only the
-                # step.
-                if not self._update({'state': states.REVERTING,
-                                     'step': name},
-                                    expected=(states.RUNNING,)):
-                    self._update({'step': name})
-        except Exception:
+            # Best effort: a lost report must not stop the flow.
             LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
 

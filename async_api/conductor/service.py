@@ -8,10 +8,12 @@ each with its own claim loop and its own board connection. Every worker
 has a unique name, ``<host>-<8 hex>-<i>``: same-named conductors would
 treat each other's claims as their own.
 
-Engines are TaskFlow's parallel engine (graph flows run independent steps
-together) on one futurist thread pool shared by all workers: an engine
-that builds its own executor pays about a second to shut it down after
-every flow.
+Engines are TaskFlow's serial engine by default (``[conductor]engine``):
+it runs graph flows one step at a time in the conductor's thread, at less
+cost per step. The parallel engine (graph flows run independent steps
+together) runs on one futurist thread pool shared by all workers: an
+engine that builds its own executor pays about a second to shut it down
+after every flow.
 
 TaskFlow's conductor trashes a job when anything outside the engine run
 fails and consumes it whatever the flow's outcome. :class:`TaskConductor`
@@ -41,6 +43,7 @@ from taskflow import exceptions as tf_exc
 
 from async_api import backends
 from async_api.common import exception
+from async_api.conductor import claims
 from async_api.conductor import heartbeat
 from async_api.conductor import listeners
 from async_api.conductor import periodics
@@ -59,7 +62,7 @@ _TRANSIENT = (tf_exc.StorageFailure, tf_exc.JobFailure,
               sa_exc.OperationalError)
 
 
-class TaskConductor(impl_blocking.BlockingConductor):
+class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
     """A blocking conductor that reports into the task table.
 
     :param host: written on task events.
@@ -123,23 +126,19 @@ class TaskConductor(impl_blocking.BlockingConductor):
         if task_uuid is None:
             LOG.error('Job %s carries no task; consuming it', job)
             return True
-        try:
-            task = db_tasks.get_task(task_uuid)
-        except exception.TaskNotFound:
-            LOG.warning('Job %s is for task %s, which does not exist; '
-                        'consuming it', job, task_uuid)
-            return True
-        if task.state in states.TERMINAL:
-            # Cancelled while pending, or finished by an earlier owner that
-            # could not consume the job.
-            LOG.info('Task %s is already %s; consuming job %s', task_uuid,
-                     task.state, job)
-            return True
+        # Take the task up first; read it only to say why that was refused.
         fence = db_tasks.claim_task(task_uuid, job.uuid)
         if fence is None:
-            task = db_tasks.get_task(task_uuid)
-            # Finished meanwhile, or carried by another job (posted twice:
-            # by a slow poster and by the reconciler): never run twice.
+            try:
+                task = db_tasks.get_task(task_uuid)
+            except exception.TaskNotFound:
+                LOG.warning('Job %s is for task %s, which does not exist; '
+                            'consuming it', job, task_uuid)
+                return True
+            # Cancelled while pending, finished by an earlier owner that
+            # could not consume the job, or carried by another job (posted
+            # twice: by a slow poster and by the reconciler): never run
+            # twice.
             LOG.info('Job %s may not run task %s (%s, carried by job %s); '
                      'consuming it', job, task_uuid, task.state,
                      task.job_uuid)
@@ -209,13 +208,14 @@ class ConductorService:
     :param board_factory: ``f(index, persistence)`` returning a connected
         jobboard for worker ``index``; by default
         :func:`async_api.backends.open_board`.
-    :param engine: TaskFlow engine type (``parallel`` or ``serial``).
+    :param engine: TaskFlow engine type (``parallel`` or ``serial``);
+        default ``[conductor]engine``.
     :param executor_workers: threads of the shared executor of parallel
         engines (default ``2 * workers``).
     """
 
     def __init__(self, conf, workers=1, persistence=None,
-                 board_factory=None, engine='parallel',
+                 board_factory=None, engine=None,
                  executor_workers=None):
         if workers < 1:
             raise ValueError('workers must be at least 1, not %s' % workers)
@@ -224,7 +224,7 @@ class ConductorService:
         self._persistence = persistence
         self._own_persistence = persistence is None
         self._board_factory = board_factory or self._open_board
-        self._engine = engine
+        self._engine = engine or conf.conductor.engine
         self._executor_workers = executor_workers or 2 * workers
         self._executor = None
         self._keeper = heartbeat.ClaimKeeper(conf.jobboard.claim_expiry)

@@ -10,6 +10,20 @@ opts = [
                min=1,
                help='Number of conductor threads in this process; each '
                     'claims and runs one job at a time.'),
+    cfg.StrOpt('engine',
+               default='serial',
+               choices=[('serial', 'Run the steps of a flow one at a time '
+                                   'in the conductor thread.'),
+                        ('parallel', 'Run independent steps of a graph flow '
+                                     'at the same time, on a thread pool '
+                                     'shared by the conductors.')],
+               help='TaskFlow engine that runs each task\'s flow. Both run '
+                    'graph flows correctly and revert the same way; the '
+                    'serial engine costs less per step (no thread hand-off), '
+                    'so it is faster for flows whose steps depend on each '
+                    'other, which is most. Choose parallel when flows have '
+                    'independent slow steps (waits on hardware) worth '
+                    'overlapping.'),
 ]
 
 

@@ -11,6 +11,9 @@ from async_api.db import lanes
 from async_api.db import models
 from async_api.tasks import states
 
+_T = models.Task.__table__
+_E = models.TaskEvent.__table__
+
 FILTERS = ('resource_uuid', 'resource_type', 'operation', 'project_id')
 
 # States in which a task has been posted and a conductor may run it.
@@ -96,10 +99,13 @@ class StaleClaim(Exception):
     """
 
 
-def _fence_check(session, uuid, fence):
-    """Raise StaleClaim unless the task's claim epoch is ``fence``."""
-    current = session.query(models.Task.claim_epoch).filter(
-        models.Task.uuid == uuid).scalar()
+def _fence_check(conn, uuid, fence):
+    """Raise StaleClaim unless the task's claim epoch is ``fence``.
+
+    ``conn`` is a session or a connection.
+    """
+    current = conn.execute(sa.select(_T.c.claim_epoch).where(
+        _T.c.uuid == uuid)).scalar()
     if current is None:
         raise exception.TaskNotFound('Task %s could not be found' % uuid)
     if current != fence:
@@ -147,28 +153,131 @@ def update_task(uuid, values, expected_states=None, fence=None):
 
 def add_event(task_uuid, event, state, host=None, details=None,
               traceback=None, fence=None):
-    """Record one step transition of a task.
+    """Record one step transition of a task (see :func:`report`).
 
     :param fence: as for :func:`update_task`: the event is refused with
         :class:`StaleClaim` unless the task is at this claim epoch.
     """
+    report(task_uuid, {}, fence=fence, event={
+        'event': event, 'state': state, 'host': host, 'details': details,
+        'traceback': traceback})
+
+
+def _row_update(fenced, with_states):
+    # The SET clause comes from the keys of the parameters given, so one
+    # construct per WHERE shape serves every report: SQLAlchemy compiles
+    # each shape once per process instead of building a query per call.
+    stmt = sa.update(_T).where(_T.c.uuid == sa.bindparam('b_uuid'))
+    if fenced:
+        stmt = stmt.where(_T.c.claim_epoch == sa.bindparam('b_epoch'))
+    if with_states:
+        stmt = stmt.where(_T.c.state.in_(
+            sa.bindparam('b_states', expanding=True)))
+    return stmt
+
+
+_ROW_UPDATES = {(fenced, with_states): _row_update(fenced, with_states)
+                for fenced in (False, True) for with_states in (False, True)}
+_SELECT_ID = sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid'))
+_INSERT_EVENT = sa.insert(_E)
+
+
+class Report:
+    """What :func:`report` wrote; true when the row change was made.
+
+    :ivar released_lanes: resources of the lanes a terminal write gave up
+        (see :func:`update_task`).
+    """
+
+    __slots__ = ('written', 'released_lanes')
+
+    def __init__(self, written, released_lanes=()):
+        self.written = written
+        self.released_lanes = list(released_lanes)
+
+    def __bool__(self):
+        return self.written
+
+
+def _set(conn, uuid, values, expected_states, fence):
+    """One UPDATE of the task row; its rowcount (no re-read of the row)."""
+    params = {'b_uuid': uuid}
+    if fence is not None:
+        params['b_epoch'] = fence
+    if expected_states is not None:
+        params['b_states'] = list(expected_states)
+    stmt = _ROW_UPDATES[(fence is not None, expected_states is not None)]
+    plain = {}
+    for key, value in values.items():
+        if isinstance(value, sa.sql.ClauseElement):
+            # attempt + 1 and the like: part of the statement itself.
+            plain[key] = value
+        else:
+            params[key] = value
+    if plain:
+        stmt = stmt.values(**plain)
+    return conn.execute(stmt, params).rowcount
+
+
+def report(uuid, values, expected_states=None, fence=None, event=None,
+           fallback=None):
+    """Change a task row and record a step event, in one transaction.
+
+    The reporter's write: the event of a step transition and the row
+    change it implies (step, progress, state) commit together, as plain
+    statements with no re-read of the row.
+
+    :param values: columns to set; ``updated_at`` is added. SQL
+        expressions (``Task.attempt + 1``) are accepted.
+    :param expected_states: change the row only from one of these; the
+        event (if any) is recorded all the same.
+    :param fence: the writer's claim epoch: nothing is written, and
+        :class:`StaleClaim` raised, once the task's epoch has moved on.
+    :param event: ``dict(event=, state=, host=, details=, traceback=)``,
+        or None.
+    :param fallback: ``(values, expected_states)`` to try next when
+        ``expected_states`` did not match.
+    :returns: a :class:`Report`, false when the row was not changed.
+    """
     now = timeutils.utcnow()
-    row = models.TaskEvent(task_uuid=task_uuid, event=event, state=state,
-                           host=host, details=details, traceback=traceback,
-                           time=now)
-    with engine.current().writer.using() as session:
-        if fence is not None:
-            # A write first (SQLite takes its lock at once) that also
-            # holds the task row against a new claim until commit.
-            if not session.query(models.Task).filter(
-                    models.Task.uuid == task_uuid,
-                    models.Task.claim_epoch == fence).update(
-                    {'updated_at': now}, synchronize_session=False):
-                _fence_check(session, task_uuid, fence)
-        session.add(row)
-        session.flush()
-        session.expunge(row)
-    return row
+    tries = [(values, expected_states)]
+    if fallback is not None:
+        tries.append(fallback)
+    with engine.current().engine.begin() as conn:
+        # The UPDATE first: on SQLite it takes the write lock at once (a
+        # read first could not be upgraded while another process writes),
+        # and it holds the task row against a new claim until commit.
+        for values, expected_states in tries:
+            values = dict(values, updated_at=now)
+            written = bool(_set(conn, uuid, values, expected_states, fence))
+            if written:
+                break
+            if fence is None and expected_states is None:
+                raise exception.TaskNotFound(
+                    'Task %s could not be found' % uuid)
+        # Refused by the fence or by the state? A write under the fence
+        # alone tells (and dates the event).
+        if (not written and fence is not None
+                and not _set(conn, uuid, {'updated_at': now}, None, fence)):
+            _fence_check(conn, uuid, fence)
+        if event is not None:
+            conn.execute(_INSERT_EVENT, dict(event, task_uuid=uuid,
+                                             time=now))
+        released = ()
+        if written and values.get('state') in states.TERMINAL:
+            task_id = conn.execute(_SELECT_ID, {'b_uuid': uuid}).scalar()
+            released = lanes.release(conn, task_id)
+    return Report(written, released)
+
+
+_CLAIM = sa.update(_T).where(
+    _T.c.uuid == sa.bindparam('b_uuid'),
+    _T.c.state.in_(_CLAIMABLE),
+    sa.or_(_T.c.job_uuid.is_(None),
+           _T.c.job_uuid == sa.bindparam('b_job'))).values(
+    claim_epoch=_T.c.claim_epoch + 1, job_uuid=sa.bindparam('b_job'))
+_CLAIM_RETURNING = _CLAIM.returning(_T.c.claim_epoch)
+_EPOCH = sa.select(_T.c.claim_epoch).where(_T.c.uuid == sa.bindparam('b_uuid'))
 
 
 def claim_task(uuid, job_uuid):
@@ -179,20 +288,17 @@ def claim_task(uuid, job_uuid):
     a second post of the same task, is a duplicate). The epoch moves on
     by one, fencing off every earlier claim's writes.
 
-    :returns: the epoch, or None when this job may not run the task.
+    :returns: the epoch, or None when this job may not run the task (it
+        is finished, queued, carried by another job, or not there).
     """
-    with engine.current().writer.using() as session:
-        taken = session.query(models.Task).filter(
-            models.Task.uuid == uuid,
-            models.Task.state.in_(_CLAIMABLE),
-            sa.or_(models.Task.job_uuid.is_(None),
-                   models.Task.job_uuid == job_uuid)).update(
-            {'claim_epoch': models.Task.claim_epoch + 1,
-             'job_uuid': job_uuid}, synchronize_session=False)
-        if not taken:
+    params = {'b_uuid': uuid, 'b_job': job_uuid}
+    with engine.current().engine.begin() as conn:
+        if conn.dialect.update_returning:
+            # One statement where the database can say what it wrote.
+            return conn.execute(_CLAIM_RETURNING, params).scalar()
+        if not conn.execute(_CLAIM, params).rowcount:
             return None
-        return session.query(models.Task.claim_epoch).filter(
-            models.Task.uuid == uuid).scalar()
+        return conn.execute(_EPOCH, params).scalar()
 
 
 def set_job(uuid, job_uuid):

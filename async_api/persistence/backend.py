@@ -48,6 +48,7 @@ from taskflow import exceptions as exc
 from taskflow.persistence import base
 
 from async_api.persistence import connection as p_connection
+from async_api.persistence import progress
 
 PREFIX = 'asyncapi-sql+'
 _SQLITE_MEMORY = (None, '', ':memory:')
@@ -157,11 +158,17 @@ class SQLBackend(base.Backend):
             self._owns_engine = True
         self._validated = False
         self._upgrade_lock = threading.Lock()
+        self._saved_atoms = progress.SavedAtoms()
 
     @property
     def engine(self):
         """The SQLAlchemy engine every connection of this backend uses."""
         return self._engine
+
+    @property
+    def saved_atoms(self):
+        """What this process last wrote per atom (:mod:`.progress`)."""
+        return self._saved_atoms
 
     @property
     def upgrade_lock(self):

@@ -101,6 +101,7 @@ class Connection(base.Connection):
         with self._writing('clearing all entries') as conn:
             for table in reversed(models.TABLES):
                 conn.execute(table.delete())
+        self._backend.saved_atoms.forget()
 
     def update_atom_details(self, atom_detail):
         """Save an existing atom detail: one ``UPDATE``, committed.
@@ -109,6 +110,13 @@ class Connection(base.Connection):
         stored detail merged with it, which shares every field with it.
         """
         params = rows.atom_changes(atom_detail)
+        saved = self._backend.saved_atoms
+        if saved.marker_only(atom_detail.uuid, params):
+            # Only TaskFlow's 0.0/1.0 progress marker changed since this
+            # process last wrote the atom: not needed to resume (see
+            # async_api.persistence.progress).
+            return atom_detail
+        changes = dict(params)
         params['b_uuid'] = atom_detail.uuid
         params['b_type'] = tf_models.atom_detail_type(atom_detail)
         with self._writing('updating atom details with uuid %r'
@@ -121,6 +129,7 @@ class Connection(base.Connection):
                     raise exc.NotFound("No atom details found with uuid '%s'"
                                        % atom_detail.uuid)
                 raise rows.type_mismatch(atom_detail, stored)
+        saved.saved(atom_detail.uuid, changes)
         return atom_detail
 
     def update_flow_details(self, flow_detail):
@@ -129,18 +138,20 @@ class Connection(base.Connection):
         New atom details are inserted. Returns the flow detail as stored:
         ``flow_detail``'s atoms plus any other process added.
         """
+        written = []
         with self._writing('updating flow details with uuid %r'
                            % flow_detail.uuid) as conn:
-            stored = self._update_flow(conn, flow_detail)
+            stored = self._update_flow(conn, flow_detail, written)
             result = flow_detail.copy()
             others = [uuid for uuid in stored
                       if flow_detail.find(uuid) is None]
             if others:
                 for ad in self._atoms(conn, _A.c.uuid.in_(others)):
                     result.add(ad)
+        self._remember(written)
         return result
 
-    def _update_flow(self, conn, flow_detail):
+    def _update_flow(self, conn, flow_detail, written):
         params = rows.flow_changes(flow_detail)
         params['b_uuid'] = flow_detail.uuid
         if not conn.execute(_UPDATE_FLOW, params).rowcount:
@@ -149,6 +160,7 @@ class Connection(base.Connection):
         stored = dict(conn.execute(
             _STORED_ATOMS, {'b_uuid': flow_detail.uuid}).all())
         new, changed = [], []
+        saved = self._backend.saved_atoms
         for ad in flow_detail:
             stored_type = stored.get(ad.uuid)
             if stored_type is None:
@@ -157,14 +169,25 @@ class Connection(base.Connection):
                 raise rows.type_mismatch(ad, stored_type)
             else:
                 params = rows.atom_changes(ad)
-                params['b_uuid'] = ad.uuid
-                changed.append(params)
+                # Every flow save carries all its atoms: rewrite only
+                # those changed since this process wrote them.
+                if not saved.marker_only(ad.uuid, params):
+                    changed.append((ad.uuid, params))
         if new:
             conn.execute(sa.insert(_A), new)
         if changed:
             # One executemany round for all of them.
-            conn.execute(_UPDATE_ATOM, changed)
+            conn.execute(_UPDATE_ATOM, [dict(params, b_uuid=uuid)
+                                        for uuid, params in changed])
+        # Remembered by the caller once committed.
+        written.extend(changed)
+        written.extend((ad.uuid, rows.atom_changes(ad)) for ad in flow_detail
+                       if ad.uuid not in stored)
         return stored
+
+    def _remember(self, written):
+        for uuid, params in written:
+            self._backend.saved_atoms.saved(uuid, params)
 
     def _insert_flows(self, conn, flow_details, book_uuid):
         if not flow_details:
@@ -183,30 +206,34 @@ class Connection(base.Connection):
         A new logbook is inserted and returned as given. An existing one
         is merged as TaskFlow's backend does and returned as now stored.
         """
+        written = []
+        with self._writing('saving logbook %r' % book.uuid) as conn:
+            result = self._save_book(conn, book, written)
+        self._remember(written)
+        return result
+
+    def _save_book(self, conn, book, written):
         params = rows.book_changes(book)
         params['b_uuid'] = book.uuid
-        with self._writing('saving logbook %r' % book.uuid) as conn:
-            if not conn.execute(_UPDATE_BOOK, params).rowcount:
-                conn.execute(sa.insert(_L), rows.book_values(book))
-                self._insert_flows(conn, list(book), book.uuid)
-                return book
-            stored = set(conn.execute(
-                _flows_of_book(book.uuid)).scalars())
-            self._insert_flows(
-                conn, [fd for fd in book if fd.uuid not in stored],
-                book.uuid)
-            complete = stored.issubset(fd.uuid for fd in book)
-            for fd in book:
-                if fd.uuid in stored:
-                    atoms = self._update_flow(conn, fd)
-                    complete = complete and all(
-                        fd.find(uuid) is not None for uuid in atoms)
-            name = conn.execute(sa.select(_L.c.name).where(
-                _L.c.uuid == book.uuid)).scalar()
-            if complete and name == book.name:
-                # The stored book is now exactly this one: skip reloading.
-                return book
-            return self._load_books(conn, _L.c.uuid == book.uuid)[0]
+        if not conn.execute(_UPDATE_BOOK, params).rowcount:
+            conn.execute(sa.insert(_L), rows.book_values(book))
+            self._insert_flows(conn, list(book), book.uuid)
+            return book
+        stored = set(conn.execute(_flows_of_book(book.uuid)).scalars())
+        self._insert_flows(
+            conn, [fd for fd in book if fd.uuid not in stored], book.uuid)
+        complete = stored.issubset(fd.uuid for fd in book)
+        for fd in book:
+            if fd.uuid in stored:
+                atoms = self._update_flow(conn, fd, written)
+                complete = complete and all(
+                    fd.find(uuid) is not None for uuid in atoms)
+        name = conn.execute(sa.select(_L.c.name).where(
+            _L.c.uuid == book.uuid)).scalar()
+        if complete and name == book.name:
+            # The stored book is now exactly this one: skip reloading.
+            return book
+        return self._load_books(conn, _L.c.uuid == book.uuid)[0]
 
     def destroy_logbook(self, book_uuid):
         """Delete a logbook and everything in it."""
@@ -222,6 +249,7 @@ class Connection(base.Connection):
             if not deleted:
                 raise exc.NotFound("No logbook found with uuid '%s'"
                                    % book_uuid)
+        self._backend.saved_atoms.forget()
 
     def _atoms(self, conn, where):
         return [rows.to_atom(row)

@@ -51,11 +51,13 @@ def _fault_hook():
         os._exit(17)
 
 
-def _logbook(conn, task, operation):
-    try:
-        return conn.get_logbook(book_uuid(task.uuid))
-    except tf_exc.NotFound:
-        pass
+def _logbook(conn, task, operation, fresh=False):
+    if not fresh:
+        # Posted again: resume the flow where it stopped.
+        try:
+            return conn.get_logbook(book_uuid(task.uuid))
+        except tf_exc.NotFound:
+            pass
     book = tf_models.LogBook(task.uuid, uuid=book_uuid(task.uuid))
     flow_detail = tf_models.FlowDetail(operation.name, uuid=str(uuid.uuid5(
         _NAMESPACE, 'flow:%s' % task.uuid)))
@@ -73,15 +75,17 @@ def _logbook(conn, task, operation):
     return book
 
 
-def post(conf, task, operation):
+def post(conf, task, operation, fresh=False):
     """Save the task's logbook (first post only) and post its job.
 
+    :param fresh: the task was accepted just now, so it has no logbook
+        yet: do not look for one.
     :returns: the job.
     """
     _fault_hook()
     persistence = backends.persistence(conf)
     with contextlib.closing(persistence.get_connection()) as conn:
-        book = _logbook(conn, task, operation)
+        book = _logbook(conn, task, operation, fresh)
     details = {
         'store': {'task_uuid': task.uuid,
                   'resource_uuid': task.resource_uuid},
@@ -90,14 +94,14 @@ def post(conf, task, operation):
     return backends.board(conf).post(task.uuid, book=book, details=details)
 
 
-def post_and_record(conf, task, operation):
+def post_and_record(conf, task, operation, fresh=False):
     """Post ``task`` and record its job on it; returns the job or None.
 
     A failure is logged, not raised: the task stays without a job and the
     conductors' reconciler posts it again.
     """
     try:
-        job = post(conf, task, operation)
+        job = post(conf, task, operation, fresh)
     except Exception:
         LOG.exception('Could not post the job of task %s; the reconciler '
                       'will post it again', task.uuid)

@@ -123,7 +123,7 @@ def _accept(conf, context, operation, resources, params, task_uuid):
     # The task is committed before its job is posted: if posting fails (or
     # this process dies first), the task stays pending with no job, and
     # the conductors' reconciler posts it again.
-    job = posting.post_and_record(conf, task, operation)
+    job = posting.post_and_record(conf, task, operation, fresh=True)
     if job is not None:
         task.job_uuid = task.job_uuid or job.uuid
     return task

@@ -163,14 +163,14 @@ _BUCKETS = (
     ('    flow progress persistence (asyncapi-sql)', 'taskflow/storage.py',
      'Storage._with_connection'),
     ('  board consume()', 'jobboard/board.py', 'SQLAlchemyJobBoard.consume'),
-    ('conductors listing jobs (board iterjobs)', 'jobboard/board.py',
+    ('conductors listing claimable jobs (board wait)', 'jobboard/board.py',
      'SQLAlchemyJobBoard._fetch'),
     ('benchmark polling for the end', 'benchmarks/end_to_end.py',
      '_finished'),
 )
 _COUNTS = (
-    ('task row updates (update_task)', 'db/tasks.py', 'update_task'),
-    ('task events (add_event)', 'db/tasks.py', 'add_event'),
+    ('task reports (row change + event, one transaction)', 'db/tasks.py',
+     'report'),
     ('atom detail saves', 'persistence/connection.py',
      'Connection.update_atom_details'),
     ('flow detail saves', 'persistence/connection.py',
@@ -224,10 +224,9 @@ def main():
     parser.add_argument('--workers', default='1,4',
                         help='conductor counts, comma-separated (default '
                              '1,4)')
-    parser.add_argument('--engine', default='parallel',
-                        choices=('parallel', 'serial'),
-                        help="conductors' engine (default parallel, as "
-                             'the service)')
+    parser.add_argument('--engine', choices=('parallel', 'serial'),
+                        help="conductors' engine (default "
+                             '[conductor]engine, as the service)')
     parser.add_argument('--poll-interval', type=float, default=0.5,
                         help='[jobboard]poll_interval (default 0.5)')
     parser.add_argument('--rounds', type=int, default=3)
@@ -265,7 +264,7 @@ def main():
     print('\n%d tasks of a 3-step linear flow per round on %d nodes, median '
           'of %d rounds;\none process, SQLite file (WAL, synchronous=NORMAL)'
           ', %s engines' % (args.tasks, args.nodes, args.rounds,
-                            args.engine))
+                            args.engine or conf.conductor.engine))
     header = '%-48s %8s %9s %11s %9s' % (
         '', 'tasks/s', 'vs memory', 'CPU ms/task', 'submits/s')
     print(header)

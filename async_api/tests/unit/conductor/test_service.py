@@ -147,11 +147,12 @@ class TestConductorService(ServiceTestCase):
         self.assertEqual([], self.poster.trashed_jobs())
 
     def test_outage_abandons_for_another_attempt(self):
-        real = db_tasks.get_task
+        real = db_tasks.claim_task
         calls = []
 
         def flaky(uuid, *args, **kwargs):
-            # The conductor's first read of the task fails.
+            # The conductor's first database call for the task (taking it
+            # up) fails.
             if threading.current_thread().name.startswith('testhost-'):
                 calls.append(uuid)
                 if len(calls) == 1:
@@ -159,7 +160,7 @@ class TestConductorService(ServiceTestCase):
             return real(uuid, *args, **kwargs)
 
         self.useFixture(fixtures.MockPatch(
-            'async_api.conductor.service.db_tasks.get_task',
+            'async_api.conductor.service.db_tasks.claim_task',
             side_effect=flaky))
         self.start(workers=1)
         row = self.wait_for(self.submit(self.make_node()))

@@ -51,7 +51,7 @@ class LanesTestCase(base.TestCase):
     def database_fixture(self):
         return db_fixtures.SQLiteDatabase()
 
-    def _post(self, conf, task, operation):
+    def _post(self, conf, task, operation, fresh=False):
         self.posted.append(task.uuid)
         return mock.Mock(uuid=uuidutils.generate_uuid())
 

@@ -1,0 +1,95 @@
+"""The claim loop, the engine option and the reporter's one-transaction
+writes."""
+
+import time
+
+from async_api.db import lanes as db_lanes
+from async_api.db import tasks as db_tasks
+from async_api.tasks import states
+from async_api.tests.unit.conductor import test_service
+from async_api.tests.unit.flows import base
+
+
+class TestReport(base.FlowTestCase):
+
+    def test_row_and_event_in_one_fenced_write(self):
+        task = self.make_task(self.make_node())
+        fence = db_tasks.claim_task(task.uuid, 'job-1')
+        event = {'event': 'x', 'state': 'started', 'host': 'h',
+                 'details': {'atom_state': 'RUNNING'}, 'traceback': None}
+        self.assertTrue(db_tasks.report(
+            task.uuid, {'step': 'x'}, expected_states=(states.PENDING,),
+            fence=fence, event=event))
+        self.assertEqual('x', db_tasks.get_task(task.uuid).step)
+        # A stale epoch: neither the row nor the event is written.
+        self.assertRaises(db_tasks.StaleClaim, db_tasks.report, task.uuid,
+                          {'step': 'y'}, fence=fence - 1,
+                          event=dict(event, event='y'))
+        self.assertEqual('x', db_tasks.get_task(task.uuid).step)
+        self.assertEqual([('x', 'started', {'atom_state': 'RUNNING'})],
+                         [(e.event, e.state, e.details) for e in
+                          db_tasks.list_events(task.uuid)])
+
+    def test_state_mismatch_still_records_the_event(self):
+        task = self.make_task(self.make_node(), state=states.CANCELLED)
+        fence = db_tasks.claim_task(task.uuid, 'job-1')
+        self.assertIsNone(fence)
+        written = db_tasks.report(
+            task.uuid, {'state': states.REVERTING},
+            expected_states=(states.RUNNING,),
+            event={'event': 'x', 'state': 'reverting'},
+            fallback=({'step': 'x'}, (states.RUNNING,)))
+        self.assertFalse(written)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual((states.CANCELLED, None), (task.state, task.step))
+        self.assertEqual(['x'], [e.event for e in
+                                 db_tasks.list_events(task.uuid)])
+
+    def test_terminal_write_releases_lanes(self):
+        node = self.make_node()
+        task = self.make_task(node)
+        accepted = db_lanes.accept({'operation': task.operation,
+                                    'resource_type': 'node',
+                                    'resource_uuid': node.uuid,
+                                    'params': {}}, [node.uuid])
+        written = db_tasks.report(accepted.uuid,
+                                  {'state': states.SUCCEEDED})
+        self.assertEqual([node.uuid], written.released_lanes)
+        self.assertEqual(0, db_lanes.count(node.uuid))
+
+
+class TestClaimLoop(test_service.ServiceTestCase):
+
+    def test_idle_conductor_wakes_on_a_post_in_this_process(self):
+        # TaskFlow's own loop would sleep out the poll interval.
+        self.config(poll_interval=30, group='jobboard')
+        self.start(workers=2)
+        time.sleep(0.2)
+        started = time.monotonic()
+        row = self.wait_for(self.submit(self.make_node()), timeout=10)
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertLess(time.monotonic() - started, 5)
+        self.wait_board_empty()
+
+    def test_no_claims_lost_to_stale_listings(self):
+        calls = []
+        real = test_service.sql_board.SQLAlchemyJobBoard.claim
+
+        def counting(board, job, who, expiry=None):
+            calls.append(job.uuid)
+            return real(board, job, who, expiry=expiry)
+
+        self.useFixture(test_service.fixtures.MockPatchObject(
+            test_service.sql_board.SQLAlchemyJobBoard, 'claim', counting))
+        self.start(workers=1)
+        tasks = [self.submit(self.make_node()) for _ in range(5)]
+        for task in tasks:
+            self.assertEqual('succeeded', self.wait_for(task).state)
+        self.assertEqual(5, len(calls))
+
+    def test_parallel_engine(self):
+        self.config(engine='parallel', group='conductor')
+        svc = self.start(workers=1)
+        self.assertEqual('parallel', svc.conductors[0]._engine)
+        row = self.wait_for(self.submit(self.make_node()))
+        self.assertEqual('succeeded', row.state, row.error)
