@@ -5,6 +5,7 @@
     flow RUNNING                 task running (attempt + 1, started_at)
     atom RUNNING/REVERTING/...   one task event each; task step, progress
     first atom REVERTING         task reverting
+    retry RETRYING               task running again
     flow SUCCESS                 task succeeded (result: the flow's 'result')
     flow REVERTED                task failed, or cancelled if a cancel
                                  request was the cause
@@ -226,6 +227,12 @@ class TaskReporter(listener_base.Listener):
             # The first revert moves the task on; later ones only the step.
             values = {'state': states.REVERTING, 'step': name}
             expected = (states.RUNNING,)
+            fallback = ({'step': name}, _WORKING)
+        elif state == tf_states.RETRYING:
+            # A retry controller undid its subflow to run it again: the
+            # task is running again, not on its way to failed.
+            values = {'state': states.RUNNING, 'step': name}
+            expected = (states.REVERTING,)
             fallback = ({'step': name}, _WORKING)
         try:
             if state == tf_states.SUCCESS:

@@ -3,6 +3,7 @@
 import fixtures
 import taskflow.engines
 
+from async_api.conductor import listeners
 from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.drivers import base as driver_base
@@ -153,3 +154,31 @@ class TestValidate(HardwareFlowTestCase):
         self.assertFalse(result['power']['result'])
         self.assertIn('get_power_state', result['power']['reason'])
         self.assertFalse(result['management']['result'])
+
+
+class TestRetriedTaskState(HardwareFlowTestCase):
+    """A retry shows as running again, not as a task on its way out."""
+
+    def test_task_runs_again_after_a_retry(self):
+        node = self.make_node(fake_transient={'set_boot_device': 1})
+        task = self.task_for(node, boot_device.SET_BOOT_DEVICE,
+                             {'boot_device': 'pxe'})
+        engine = taskflow.engines.load(
+            boot_device.set_boot_device_flow(), store=self.store(task),
+            engine='serial')
+        seen = []
+
+        def record(state, details):
+            seen.append(db_tasks.get_task(task.uuid).state)
+
+        with listeners.TaskReporter(engine, task.uuid, host='c1'):
+            engine.atom_notifier.register('RUNNING', record)
+            engine.run()
+        event_states = [e.state for e in db_tasks.list_events(task.uuid)]
+        self.assertIn('reverting', event_states)
+        self.assertIn('retrying', event_states)
+        # Each step that started, the retried one included, found the
+        # task running.
+        self.assertEqual({states.RUNNING}, set(seen))
+        self.assertEqual(states.SUCCEEDED,
+                         db_tasks.get_task(task.uuid).state)
