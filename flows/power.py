@@ -154,10 +154,12 @@ def set_power_state_flow():
     mark = common.MarkNodeOnRevert(name='power-mark-node-on-revert')
     load = common.LoadNode(name='power-load-node')
     read = ReadTarget(name='power-read-target')
-    set_state = SetPowerState(name='power-set-state')
-    verify = VerifyPowerState(name='power-verify-state')
-    flow.add(mark, load, read, GetPowerState(name='power-get-state'),
-             set_state, verify)
+    # The BMC steps retry transient errors (timeouts, a busy BMC) with
+    # backoff before the flow gives up and reverts.
+    get_state = common.bmc_step(GetPowerState(name='power-get-state'))
+    set_state = common.bmc_step(SetPowerState(name='power-set-state'))
+    verify = common.bmc_step(VerifyPowerState(name='power-verify-state'))
+    flow.add(mark, load, read, get_state, set_state, verify)
     # Data alone does not order these: the guard needs nothing from the
     # others (it must run first so that its revert runs last), and verify
     # needs nothing set_state provides.

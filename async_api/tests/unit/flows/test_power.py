@@ -5,6 +5,7 @@ import jsonschema
 import networkx
 import taskflow.engines
 from taskflow import exceptions
+from taskflow import flow as tf_flow
 from taskflow.patterns import graph_flow
 
 from async_api.common import exception
@@ -44,13 +45,22 @@ class TestOperation(test_base.TestCase):
                               power.SET_POWER_STATE, bad)
 
 
+def _tasks(flow):
+    """The tasks of ``flow``, looking inside its retried subflows."""
+    for node, _ in flow.iter_nodes():
+        if isinstance(node, tf_flow.Flow):
+            yield from _tasks(node)
+        else:
+            yield node
+
+
 class TestFlowShape(test_base.TestCase):
     """Octavia style: the flow's inputs, outputs and order are fixed."""
 
     def setUp(self):
         super().setUp()
         self.flow = power.set_power_state_flow()
-        self.atoms = {atom.name: atom for atom, _ in self.flow.iter_nodes()}
+        self.atoms = {atom.name: atom for atom in _tasks(self.flow)}
 
     def test_flow(self):
         self.assertIsInstance(self.flow, graph_flow.Flow)
@@ -58,6 +68,16 @@ class TestFlowShape(test_base.TestCase):
         self.assertEqual({'driver_name', 'target', 'previous_power_state',
                           'result'}, self.flow.provides)
         self.assertEqual(6, len(self.flow))
+
+    def test_bmc_steps_retry_transient_errors(self):
+        retried = {}
+        for node, _ in self.flow.iter_nodes():
+            if isinstance(node, tf_flow.Flow):
+                self.assertIsInstance(node.retry, common.BMCRetry)
+                retried.update(
+                    {atom.name: node.retry for atom in _tasks(node)})
+        self.assertEqual({'power-get-state', 'power-set-state',
+                          'power-verify-state'}, set(retried))
 
     def test_atoms(self):
         expected = {
@@ -139,6 +159,15 @@ class TestPowerFlow(base.FlowTestCase):
         self.assertEqual('in_sync', node.sync_state)
         self.assertEqual(task.uuid, node.last_task_uuid)
         self.assertEqual('on', self.hardware(node))
+
+    def test_transient_bmc_errors_are_retried(self):
+        self.config(bmc_retries=2, bmc_retry_delay=0.01, group='hardware')
+        node = self.make_node(fake_transient={'set_power_state': 2})
+        self.run_flow(self.make_task(node, 'on'))
+        node = db_nodes.get_node(node.uuid)
+        self.assertEqual('on', self.hardware(node))
+        self.assertEqual(2, node.extra['fake_transient_failures'][
+            'set_power_state'])
 
     def test_power_off_parallel_engine(self):
         node = self.make_node(fake_power_state='on')
