@@ -140,6 +140,31 @@ def remaining_time(task_uuid):
     return max(0.0, (deadline - timeutils.utcnow()).total_seconds())
 
 
+def wait_for_power_state(task_uuid, resource_uuid, driver_name, expected,
+                         timeout, interval):
+    """Poll the hardware until it reports ``expected``; returns the state.
+
+    Waits at most ``timeout`` seconds, and never past the operation's own
+    timeout. On time out the state seen last is recorded on the node and
+    :class:`StepTimedOut` is raised.
+    """
+    remaining = remaining_time(task_uuid)
+    if remaining is not None:
+        timeout = min(timeout, remaining)
+    deadline = time.monotonic() + timeout
+    node, driver = node_and_driver(resource_uuid, driver_name)
+    while True:
+        state = driver.power.get_power_state(node)
+        if state == expected:
+            return state
+        if time.monotonic() >= deadline:
+            db_nodes.update_node(resource_uuid, {'power_state': state})
+            raise StepTimedOut(
+                'Node %s did not reach power state %s within %.1f s '
+                '(it is %s)' % (resource_uuid, expected, timeout, state))
+        time.sleep(interval)
+
+
 def failure_message(flow_failures):
     """One line naming the step that failed first and why."""
     for name, failure in (flow_failures or {}).items():

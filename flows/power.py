@@ -13,7 +13,6 @@ Store (from the job): ``task_uuid``, ``resource_uuid``. Reverting
 node's in-progress marks.
 """
 
-import time
 
 from taskflow.patterns import graph_flow
 from taskflow import task
@@ -122,23 +121,9 @@ class VerifyPowerState(task.Task):
 
     def execute(self, task_uuid, resource_uuid, driver_name, target):
         common.check_boundary(task_uuid)
-        expected = _expected(target)
-        timeout = VERIFY_TIMEOUT
-        remaining = common.remaining_time(task_uuid)
-        if remaining is not None:
-            timeout = min(timeout, remaining)
-        deadline = time.monotonic() + timeout
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        while True:
-            state = driver.power.get_power_state(node)
-            if state == expected:
-                break
-            if time.monotonic() >= deadline:
-                db_nodes.update_node(resource_uuid, {'power_state': state})
-                raise common.StepTimedOut(
-                    'Node %s did not reach power state %s within %.1f s '
-                    '(it is %s)' % (resource_uuid, expected, timeout, state))
-            time.sleep(VERIFY_INTERVAL)
+        state = common.wait_for_power_state(
+            task_uuid, resource_uuid, driver_name, _expected(target),
+            VERIFY_TIMEOUT, VERIFY_INTERVAL)
         db_nodes.update_node(resource_uuid, {
             'power_state': state,
             'target_power_state': None,

@@ -23,7 +23,6 @@ live-migration checks seed). ``prov-pre-check`` moves the node to
 Store (from the job): ``task_uuid``, ``resource_uuid``.
 """
 
-import time
 
 from taskflow.patterns import linear_flow
 from taskflow import task
@@ -175,22 +174,9 @@ class VerifyPower(task.Task):
 
     def execute(self, task_uuid, resource_uuid, driver_name):
         common.check_boundary(task_uuid)
-        timeout = VERIFY_TIMEOUT
-        remaining = common.remaining_time(task_uuid)
-        if remaining is not None:
-            timeout = min(timeout, remaining)
-        deadline = time.monotonic() + timeout
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        while True:
-            state = driver.power.get_power_state(node)
-            if state == self.expected:
-                break
-            if time.monotonic() >= deadline:
-                db_nodes.update_node(resource_uuid, {'power_state': state})
-                raise common.StepTimedOut(
-                    'Node %s did not reach power state %s within %.1f s'
-                    % (resource_uuid, self.expected, timeout))
-            time.sleep(VERIFY_INTERVAL)
+        state = common.wait_for_power_state(
+            task_uuid, resource_uuid, driver_name, self.expected,
+            VERIFY_TIMEOUT, VERIFY_INTERVAL)
         db_nodes.update_node(resource_uuid, {'power_state': state,
                                              'target_power_state': None})
 

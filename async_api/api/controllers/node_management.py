@@ -13,11 +13,9 @@ from wsme import types as wtypes
 
 from async_api.api.controllers import node_states
 from async_api.api.expose import expose
-from async_api.api import idempotency
 from async_api.api.types import base
 from async_api.api.types import task as task_types
 from async_api.db import nodes as db_nodes
-from async_api.tasks import submit
 
 BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
 SET_BOOT_DEVICE = 'node.set_boot_device'
@@ -56,16 +54,10 @@ class NodeManagementController(rest.RestController):
     @expose(task_types.Task, body=BootDevice, status_code=202)
     def boot_device(self, body):
         """Set the device the node boots from."""
-        context = pecan.request.context
-        node = db_nodes.get_node(self.node_ident,
-                                 project_id=context.project_id)
-        params = {'boot_device': body.boot_device,
-                  'persistent': bool(body.persistent)}
-        task = submit.submit(
-            context, SET_BOOT_DEVICE, node.uuid, params,
-            conf=pecan.request.cfg,
-            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
-        return node_states.accepted(task)
+        return node_states.accept(
+            self.node_ident, SET_BOOT_DEVICE,
+            {'boot_device': body.boot_device,
+             'persistent': bool(body.persistent)})
 
 
 class NodeValidateController(rest.RestController):

@@ -40,8 +40,17 @@ class ProvisionTarget(wtypes.Base):
                            mandatory=True)
 
 
-def accepted(task):
-    """The 202 answer for a newly accepted task."""
+def accept(node_ident, operation, params):
+    """Accept ``operation`` on a node: the 202 answer with its task.
+
+    The node is looked up in the caller's project; the task gets the UUID
+    the request's idempotency key reserved, if it sent one.
+    """
+    context = pecan.request.context
+    node = db_nodes.get_node(node_ident, project_id=context.project_id)
+    task = submit.submit(
+        context, operation, node.uuid, params, conf=pecan.request.cfg,
+        task_uuid=idempotency.reserved_uuid(pecan.request.environ))
     pecan.response.location = links.url('v1', 'tasks', task.uuid)
     return task_types.Task.from_db_obj(task)
 
@@ -58,23 +67,11 @@ class NodeStatesController(rest.RestController):
     @expose(task_types.Task, body=PowerTarget, status_code=202)
     def power(self, body):
         """Ask for the node to be powered on, off or rebooted."""
-        context = pecan.request.context
-        node = db_nodes.get_node(self.node_ident,
-                                 project_id=context.project_id)
-        task = submit.submit(
-            context, SET_POWER_STATE, node.uuid, {'target': body.target},
-            conf=pecan.request.cfg,
-            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
-        return accepted(task)
+        return accept(self.node_ident, SET_POWER_STATE,
+                      {'target': body.target})
 
     @expose(task_types.Task, body=ProvisionTarget, status_code=202)
     def provision(self, body):
         """Deploy (``active``) or tear down (``deleted``) the node."""
-        context = pecan.request.context
-        node = db_nodes.get_node(self.node_ident,
-                                 project_id=context.project_id)
-        task = submit.submit(
-            context, PROVISION_OPERATIONS[body.target], node.uuid,
-            {'target': body.target}, conf=pecan.request.cfg,
-            task_uuid=idempotency.reserved_uuid(pecan.request.environ))
-        return accepted(task)
+        return accept(self.node_ident, PROVISION_OPERATIONS[body.target],
+                      {'target': body.target})
