@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVER_PACKAGES="postgresql redis-server etcd-server"
+SERVER_PACKAGES="postgresql redis-server etcd-server zookeeper
+default-jre-headless mariadb-server mariadb-client"
 
 if [ "${1:-}" = "--servers" ]; then
     missing=""

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs the servers and the
-# virtualenv, starts PostgreSQL and Redis on 127.0.0.1 for this run, runs
-# the style check and every test through stestr, and stops the servers.
+# virtualenv, starts PostgreSQL, Redis, etcd, ZooKeeper and MariaDB on
+# 127.0.0.1 for this run, runs the style check and every test through
+# stestr, and stops the servers.
 # Arguments are passed to `stestr run` (a test filter, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."

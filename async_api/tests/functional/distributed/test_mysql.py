@@ -1,6 +1,6 @@
 """The SQL board, the tasks and the flows' progress on MySQL/MariaDB.
 
-Run by ``tox -e functional-mysql`` (tools/test-extra-servers.sh).
+tools/test-servers.sh starts MariaDB for it.
 """
 
 import uuid

@@ -1,7 +1,7 @@
 """The ZooKeeper board: crash resume and claims that end with the session.
 
-Run by ``tox -e functional-zookeeper`` (tools/test-extra-servers.sh
-starts ZooKeeper with a 500 ms tick, so sessions may be as short as 1 s).
+tools/test-servers.sh starts ZooKeeper with a 500 ms tick, so sessions
+may be as short as 1 s.
 """
 
 from async_api.tests.functional.distributed import base
