@@ -62,6 +62,27 @@ def _translate(error, where):
                                      % (where, message))
 
 
+def _logon(info, where):
+    """A logged-on pyghmi ``Command``.
+
+    pyghmi sometimes marks a session broken during logon without recording
+    why, and then fails with AttributeError ('errormsg') instead of its own
+    IpmiException (seen with wrong credentials under load). A second logon
+    gets the real answer; if it breaks the same way, the BMC is treated as
+    unreachable for now.
+    """
+    for _ in range(2):
+        try:
+            return ipmi_command.Command(**info)
+        except AttributeError as e:
+            if 'errormsg' not in str(e):
+                raise
+            LOG.warning('IPMI session to %s broke during logon; '
+                        'trying again', where)
+    raise base.TransientDriverError(
+        'IPMI session to %s broke during logon' % where)
+
+
 def _run(node, what, action):
     """``action(command)`` on the node's BMC, errors translated."""
     info = _info(node)
@@ -69,7 +90,7 @@ def _run(node, what, action):
 
     def _call():
         try:
-            command = ipmi_command.Command(**info)
+            command = _logon(info, where)
             return action(command)
         except pyghmi_exc.IpmiException as e:
             raise _translate(e, where)

@@ -8,8 +8,11 @@ import threading
 import time
 import types
 
+import fixtures
+
 from async_api.drivers import base as driver_base
 from async_api.drivers import bmc
+from async_api.drivers import ipmi as ipmi_driver
 from async_api.tests import base
 from async_api.tests.emulators import ipmi
 from async_api.tests.emulators import redfish
@@ -111,6 +114,31 @@ class TestIPMI(DriverContract, base.TestCase):
         self.assertRaises(driver_base.InvalidDriverInfo,
                           self.driver.power.validate,
                           node({'ipmi_address': 'x', 'ipmi_port': 'y'}))
+
+    def test_logon_broken_without_reason_is_tried_again(self):
+        # pyghmi's quirk: a session broken during logon, with no reason
+        # recorded, fails with AttributeError. Once: the second logon
+        # answers. Twice: a transient error, never an AttributeError.
+        real = ipmi_driver.ipmi_command.Command
+        calls = []
+
+        def flaky(**info):
+            calls.append(info['bmc'])
+            if len(calls) <= self.breaks:
+                raise AttributeError(
+                    "'Session' object has no attribute 'errormsg'")
+            return real(**info)
+
+        self.useFixture(fixtures.MockPatchObject(
+            ipmi_driver.ipmi_command, 'Command', side_effect=flaky))
+        self.breaks = 1
+        self.assertEqual('off',
+                         self.driver.power.get_power_state(node(self.info())))
+        self.assertEqual(2, len(calls))
+        self.breaks = 99
+        self.assertRaises(driver_base.TransientDriverError,
+                          self.driver.power.get_power_state,
+                          node(self.info()))
 
 
 class TestRedfish(DriverContract, base.TestCase):
