@@ -27,6 +27,11 @@ Configuration keys (strings are accepted, as from a URI or config file):
     Seconds between renewals. Default ``claim_expiry / 3``.
 ``wait_interval``
     Seconds between polls of the table in :meth:`wait`. Default 0.5.
+``wait_limit``
+    The most jobs one :meth:`wait` lists (the most urgent, oldest ones).
+    A claimer takes the first it can, so listing a long backlog in full
+    for every claim would cost time in proportion to the backlog.
+    Default 32.
 ``create_tables``
     Create the board's tables on :meth:`connect` if missing (standalone
     use; async_api's migrations create them otherwise). Default false.
@@ -76,6 +81,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
     DEFAULT_PATH = 'taskflow'
     DEFAULT_CLAIM_EXPIRY = 30.0
     DEFAULT_WAIT_INTERVAL = 0.5
+    DEFAULT_WAIT_LIMIT = 32
 
     def __init__(self, name, conf, persistence=None, database=None):
         super().__init__(name, conf)
@@ -92,6 +98,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
         self._wait_interval = self._positive(
             'wait_interval', conf.get('wait_interval',
                                       self.DEFAULT_WAIT_INTERVAL))
+        self._wait_limit = int(self._positive(
+            'wait_limit', conf.get('wait_limit', self.DEFAULT_WAIT_LIMIT)))
         self._create_tables = strutils.bool_from_string(
             conf.get('create_tables', False), strict=True)
         renew_interval = self._positive(
@@ -192,12 +200,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
             created_on=row.created_at, backend=self._persistence,
             book_data=book_data, owner=row.owner, epoch=row.epoch)
 
-    def _fetch(self, only_unclaimed=False, status=models.POSTED):
+    def _fetch(self, only_unclaimed=False, status=models.POSTED,
+               limit=None):
         engine = self._checked_engine()
         with exceptions.translate_failures('listing jobs'):
             with engine.connect() as conn:
-                rows = conn.execute(stmts.listing(
-                    self._path, only_unclaimed, status)).all()
+                rows = conn.execute(*stmts.listing(
+                    self._path, only_unclaimed, status, limit)).all()
         return [self._make_job(row) for row in rows]
 
     def iterjobs(self, only_unclaimed=False, ensure_fresh=False):
@@ -216,17 +225,20 @@ class SQLAlchemyJobBoard(base.JobBoard):
         return self._fetch(status=models.TRASHED)
 
     def wait(self, timeout=None):
-        """Wait until a claimable job exists; iterate the claimable jobs.
+        """Wait until a claimable job exists; iterate claimable jobs.
 
-        Polls every ``wait_interval`` seconds, and wakes at once for posts
-        made in this process. Raises NotFound after ``timeout`` seconds.
+        The listing holds the first ``wait_limit`` claimable jobs in the
+        board's order, which is what a claimer tries first; call again
+        for more. Polls every ``wait_interval`` seconds, and wakes at once
+        for posts made in this process. Raises NotFound after ``timeout``
+        seconds.
         """
         watch = timeutils.StopWatch(duration=timeout)
         watch.start()
         while True:
             self._checked_engine()
             generation = self._channel.generation
-            jobs = self._fetch(only_unclaimed=True)
+            jobs = self._fetch(only_unclaimed=True, limit=self._wait_limit)
             if jobs:
                 return sql_job.Listing(self, jobs, only_unclaimed=True)
             if watch.expired():
@@ -243,13 +255,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('counting jobs'):
             with engine.connect() as conn:
-                return conn.execute(stmts.count(self._path)).scalar_one()
+                return conn.execute(*stmts.count(self._path)).scalar_one()
 
     def _read(self, job):
         engine = self._checked_engine()
         with exceptions.translate_failures('reading job %s' % job.uuid):
             with engine.connect() as conn:
-                return conn.execute(stmts.read(self._path, job.uuid)).first()
+                return conn.execute(*stmts.read(self._path, job.uuid)).first()
 
     @staticmethod
     def _state_of(row):
@@ -280,7 +292,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('posting job %s' % name):
             with engine.begin() as conn:
-                result = conn.execute(stmts.insert(
+                result = conn.execute(*stmts.insert(
                     self._path, job_uuid, name,
                     sql_job.priority_rank(priority), jsonutils.dumps(details),
                     book_uuid, book_name))
@@ -307,13 +319,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('claiming job %s' % job.uuid):
             with engine.begin() as conn:
-                result = conn.execute(stmts.claim(
+                result = conn.execute(*stmts.claim(
                     self._path, job.uuid, who, lease,
                     returning=self._returning))
                 if self._returning:
                     epoch = result.scalar_one_or_none()
                 elif result.rowcount == 1:
-                    epoch = conn.execute(stmts.claimed_epoch(
+                    epoch = conn.execute(*stmts.claimed_epoch(
                         self._path, job.uuid)).scalar_one()
                 else:
                     epoch = None
@@ -332,7 +344,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('%s job %s' % (action, job.uuid)):
             with engine.begin() as conn:
-                rowcount = conn.execute(statement).rowcount
+                rowcount = conn.execute(*statement).rowcount
         if rowcount != 1:
             raise self._refusal(action, job, who)
 

@@ -7,6 +7,11 @@ epoch?), so the database decides atomically: SQLite serialises writers on
 its file lock, and PostgreSQL/MySQL re-check the WHERE clause on the latest
 row version after waiting for a concurrent writer's row lock. There is no
 read-then-write window for two claimers to slip through.
+
+Each function returns ``(statement, parameters)`` for
+``connection.execute(*...)``. The statements are built once, at import,
+with bind parameters for every value: building a statement per call, and
+computing its cache key, cost more than running it on SQLite.
 """
 
 from oslo_utils import timeutils
@@ -24,8 +29,11 @@ _ROW_COLUMNS = (_C.id, _C.uuid, _C.name, _C.priority, _C.status,
                 _C.claim_expires_at, _C.created_at, _C.updated_at)
 
 
-def _job(path, uuid):
-    return sa.and_(_C.board == path, _C.uuid == uuid)
+_B = sa.bindparam
+
+
+def _job():
+    return sa.and_(_C.board == _B('b_board'), _C.uuid == _B('b_uuid'))
 
 
 def _claimable():
@@ -33,20 +41,59 @@ def _claimable():
     return sa.or_(_C.owner.is_(None), _C.claim_expires_at <= clock.now())
 
 
-def _fenced(path, uuid, who, epoch):
+def _fenced():
     # Only the holder of the current claim: a newer claim bumped the epoch.
-    return sa.and_(_job(path, uuid), _C.status == models.POSTED,
-                   _C.owner == who, _C.epoch == epoch)
+    return sa.and_(_job(), _C.status == models.POSTED,
+                   _C.owner == _B('b_who'), _C.epoch == _B('b_epoch'))
+
+
+_INSERT = sa.insert(TABLE).values(
+    board=_B('b_board'), uuid=_B('b_uuid'), name=_B('b_name'),
+    priority=_B('b_priority'), status=models.POSTED,
+    details=_B('b_details'), book_uuid=_B('b_book_uuid'),
+    book_name=_B('b_book_name'), owner=None, epoch=0,
+    claim_expires_at=None, created_at=_B('b_now'), updated_at=_B('b_now'))
+_CLAIM = sa.update(TABLE).where(
+    _job(), _C.status == models.POSTED, _claimable(),
+).values(owner=_B('b_who'), epoch=_C.epoch + 1,
+         claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double()),
+         updated_at=_B('b_now'))
+_CLAIM_RETURNING = _CLAIM.returning(_C.epoch)
+_EPOCH = sa.select(_C.epoch).where(_job())
+_CONSUME = sa.delete(TABLE).where(_fenced())
+_ABANDON = sa.update(TABLE).where(_fenced()).values(
+    owner=None, claim_expires_at=None, updated_at=_B('b_now'))
+_TRASH = sa.update(TABLE).where(_fenced()).values(
+    status=models.TRASHED, claim_expires_at=None, updated_at=_B('b_now'))
+_RENEW = sa.update(TABLE).where(_fenced()).values(
+    claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double()))
+_READ = sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(_job())
+_COUNT = sa.select(sa.func.count()).select_from(TABLE).where(
+    _C.board == _B('b_board'), _C.status == models.POSTED)
+
+
+def _listing(only_unclaimed, limited):
+    stmt = sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(
+        _C.board == _B('b_board'), _C.status == _B('b_status'))
+    if only_unclaimed:
+        stmt = stmt.where(_claimable())
+    stmt = stmt.order_by(_C.priority, _C.id)
+    if limited:
+        stmt = stmt.limit(_B('b_limit', type_=sa.Integer()))
+    return stmt
+
+
+_LISTINGS = {(unclaimed, limited): _listing(unclaimed, limited)
+             for unclaimed in (False, True) for limited in (False, True)}
 
 
 def insert(path, uuid, name, priority, details, book_uuid, book_name):
     """Post a job; ``inserted_primary_key`` is its sequence number."""
-    now = timeutils.utcnow()
-    return sa.insert(TABLE).values(
-        board=path, uuid=uuid, name=name, priority=priority,
-        status=models.POSTED, details=details, book_uuid=book_uuid,
-        book_name=book_name, owner=None, epoch=0, claim_expires_at=None,
-        created_at=now, updated_at=now)
+    return _INSERT, {
+        'b_board': path, 'b_uuid': uuid, 'b_name': name,
+        'b_priority': priority, 'b_details': details,
+        'b_book_uuid': book_uuid, 'b_book_name': book_name,
+        'b_now': timeutils.utcnow()}
 
 
 def claim(path, uuid, who, expiry, returning=False):
@@ -55,30 +102,29 @@ def claim(path, uuid, who, expiry, returning=False):
     With ``returning`` the new epoch comes back in the result; otherwise
     read it in the same transaction (the row lock keeps it ours).
     """
-    stmt = sa.update(TABLE).where(
-        _job(path, uuid), _C.status == models.POSTED, _claimable(),
-    ).values(owner=who, epoch=_C.epoch + 1,
-             claim_expires_at=clock.now() + expiry,
-             updated_at=timeutils.utcnow())
-    if returning:
-        stmt = stmt.returning(_C.epoch)
-    return stmt
+    return (_CLAIM_RETURNING if returning else _CLAIM), {
+        'b_board': path, 'b_uuid': uuid, 'b_who': who,
+        'b_expiry': float(expiry), 'b_now': timeutils.utcnow()}
 
 
 def claimed_epoch(path, uuid):
     """Read the epoch just written by :func:`claim` (same transaction)."""
-    return sa.select(_C.epoch).where(_job(path, uuid))
+    return _EPOCH, {'b_board': path, 'b_uuid': uuid}
+
+
+def _fenced_params(path, uuid, who, epoch, **more):
+    return dict(more, b_board=path, b_uuid=uuid, b_who=who, b_epoch=epoch)
 
 
 def consume(path, uuid, who, epoch):
     """Delete the job: it is done. Fenced by owner and epoch."""
-    return sa.delete(TABLE).where(_fenced(path, uuid, who, epoch))
+    return _CONSUME, _fenced_params(path, uuid, who, epoch)
 
 
 def abandon(path, uuid, who, epoch):
     """Drop the claim so others may claim the job. Fenced."""
-    return sa.update(TABLE).where(_fenced(path, uuid, who, epoch)).values(
-        owner=None, claim_expires_at=None, updated_at=timeutils.utcnow())
+    return _ABANDON, _fenced_params(path, uuid, who, epoch,
+                                    b_now=timeutils.utcnow())
 
 
 def trash(path, uuid, who, epoch):
@@ -86,33 +132,32 @@ def trash(path, uuid, who, epoch):
 
     ``owner`` is kept: it says who trashed the job.
     """
-    return sa.update(TABLE).where(_fenced(path, uuid, who, epoch)).values(
-        status=models.TRASHED, claim_expires_at=None,
-        updated_at=timeutils.utcnow())
+    return _TRASH, _fenced_params(path, uuid, who, epoch,
+                                  b_now=timeutils.utcnow())
 
 
 def renew(path, uuid, who, epoch, expiry):
     """Move the lease deadline to ``expiry`` s from now. Fenced."""
-    return sa.update(TABLE).where(_fenced(path, uuid, who, epoch)).values(
-        claim_expires_at=clock.now() + expiry)
+    return _RENEW, _fenced_params(path, uuid, who, epoch,
+                                  b_expiry=float(expiry))
 
 
 def read(path, uuid):
     """One job row with the database's ``now``."""
-    return sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(
-        _job(path, uuid))
+    return _READ, {'b_board': path, 'b_uuid': uuid}
 
 
-def listing(path, only_unclaimed=False, status=models.POSTED):
-    """Rows of a board's jobs: by priority (urgent first), then oldest."""
-    stmt = sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(
-        _C.board == path, _C.status == status)
-    if only_unclaimed:
-        stmt = stmt.where(_claimable())
-    return stmt.order_by(_C.priority, _C.id)
+def listing(path, only_unclaimed=False, status=models.POSTED, limit=None):
+    """Rows of a board's jobs: by priority (urgent first), then oldest.
+
+    :param limit: at most this many rows (the first ones), or all.
+    """
+    params = {'b_board': path, 'b_status': status}
+    if limit is not None:
+        params['b_limit'] = int(limit)
+    return _LISTINGS[(bool(only_unclaimed), limit is not None)], params
 
 
 def count(path):
     """How many jobs are posted (claimed or not) on a board."""
-    return sa.select(sa.func.count()).select_from(TABLE).where(
-        _C.board == path, _C.status == models.POSTED)
+    return _COUNT, {'b_board': path}
