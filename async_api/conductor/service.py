@@ -39,6 +39,7 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 from sqlalchemy import exc as sa_exc
 from taskflow.conductors.backends import impl_blocking
+from taskflow import engines
 from taskflow import exceptions as tf_exc
 
 from async_api import backends
@@ -85,6 +86,24 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
     @property
     def name(self):
         return self._name
+
+    def _engine_from_job(self, job):
+        """The job's engine, with the job's store injected in memory only.
+
+        TaskFlow's conductor persists the store as one more atom of the
+        flow (a flow detail save and an insert per run). It is rebuilt from
+        the job on every claim anyway, so nothing is lost by keeping it in
+        memory, and a resumed flow sees the same values.
+        """
+        flow_detail = self._flow_detail_from_job(job)
+        engine = engines.load_from_detail(
+            flow_detail, backend=self._persistence, engine=self._engine,
+            **self._engine_options)
+        store = dict((flow_detail.meta or {}).get('store') or {})
+        store.update((job.details or {}).get('store') or {})
+        if store:
+            engine.storage.inject(store, transient=True)
+        return engine
 
     def _listeners_from_job(self, job, engine):
         listeners_ = super()._listeners_from_job(job, engine)
