@@ -31,14 +31,12 @@ import re
 
 from oslo_log import log
 from oslo_utils import timeutils
-import sqlalchemy as sa
 from taskflow import atom as tf_atom
 from taskflow.listeners import base as listener_base
 from taskflow import states as tf_states
 from taskflow.types import failure as tf_failure
 
 from async_api.common import exception
-from async_api.db import models
 from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
@@ -273,9 +271,9 @@ class TaskReporter(listener_base.Listener):
         now = timeutils.utcnow()
         self._update({
             'state': states.RUNNING,
-            'attempt': models.Task.attempt + 1,
+            'attempt': db_tasks.INCREMENT,
             # The operation's timeout counts from the first start.
-            'started_at': sa.func.coalesce(models.Task.started_at, now),
+            'started_at': db_tasks.IfUnset(now),
             'error': None,
         })
 

@@ -163,21 +163,52 @@ def add_event(task_uuid, event, state, host=None, details=None,
         'traceback': traceback})
 
 
-def _row_update(fenced, with_states):
-    # The SET clause comes from the keys of the parameters given, so one
-    # construct per WHERE shape serves every report: SQLAlchemy compiles
-    # each shape once per process instead of building a query per call.
+class Increment:
+    """A report value: add one to the column (``attempt``, say)."""
+
+
+#: Report value that adds one to the column.
+INCREMENT = Increment()
+
+
+class IfUnset:
+    """A report value: set the column only where it is still NULL."""
+
+    __slots__ = ('value',)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _row_update(fenced, expected_states, shape):
+    """The UPDATE of one report shape, built once and kept.
+
+    One construct per shape (which columns, how, under which WHERE), so
+    SQLAlchemy compiles it once per process and every later report only
+    binds values. Expected states are bound one parameter each rather than
+    as an expanding list, which SQLAlchemy would re-render per execution.
+    """
     stmt = sa.update(_T).where(_T.c.uuid == sa.bindparam('b_uuid'))
     if fenced:
         stmt = stmt.where(_T.c.claim_epoch == sa.bindparam('b_epoch'))
-    if with_states:
+    if expected_states is not None:
         stmt = stmt.where(_T.c.state.in_(
-            sa.bindparam('b_states', expanding=True)))
-    return stmt
+            [sa.bindparam('b_state_%d' % i)
+             for i in range(len(expected_states))]))
+    values = {}
+    for key, how in shape:
+        column = _T.c[key]
+        if how is Increment:
+            values[key] = column + 1
+        elif how is IfUnset:
+            values[key] = sa.func.coalesce(
+                column, sa.bindparam('v_' + key, type_=column.type))
+        else:
+            values[key] = sa.bindparam('v_' + key, type_=column.type)
+    return stmt.values(values)
 
 
-_ROW_UPDATES = {(fenced, with_states): _row_update(fenced, with_states)
-                for fenced in (False, True) for with_states in (False, True)}
+_ROW_UPDATES = {}
 _SELECT_ID = sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid'))
 _INSERT_EVENT = sa.insert(_E)
 
@@ -205,17 +236,25 @@ def _set(conn, uuid, values, expected_states, fence):
     if fence is not None:
         params['b_epoch'] = fence
     if expected_states is not None:
-        params['b_states'] = list(expected_states)
-    stmt = _ROW_UPDATES[(fence is not None, expected_states is not None)]
-    plain = {}
-    for key, value in values.items():
-        if isinstance(value, sa.sql.ClauseElement):
-            # attempt + 1 and the like: part of the statement itself.
-            plain[key] = value
+        expected_states = tuple(expected_states)
+        for i, state in enumerate(expected_states):
+            params['b_state_%d' % i] = state
+    shape = []
+    for key in sorted(values):
+        value = values[key]
+        if isinstance(value, Increment):
+            shape.append((key, Increment))
+            continue
+        if isinstance(value, IfUnset):
+            shape.append((key, IfUnset))
+            value = value.value
         else:
-            params[key] = value
-    if plain:
-        stmt = stmt.values(**plain)
+            shape.append((key, None))
+        params['v_' + key] = value
+    key = (fence is not None, expected_states, tuple(shape))
+    stmt = _ROW_UPDATES.get(key)
+    if stmt is None:
+        stmt = _ROW_UPDATES.setdefault(key, _row_update(*key))
     return conn.execute(stmt, params).rowcount
 
 
@@ -227,8 +266,9 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     change it implies (step, progress, state) commit together, as plain
     statements with no re-read of the row.
 
-    :param values: columns to set; ``updated_at`` is added. SQL
-        expressions (``Task.attempt + 1``) are accepted.
+    :param values: columns to set; ``updated_at`` is added. A value may
+        be :data:`INCREMENT` (add one) or :class:`IfUnset` (keep a value
+        already there).
     :param expected_states: change the row only from one of these; the
         event (if any) is recorded all the same.
     :param fence: the writer's claim epoch: nothing is written, and
