@@ -37,30 +37,42 @@ from async_api.tasks import states
 _T = models.Task.__table__
 _L = models.TaskLane.__table__
 _R = models.ResourceLane.__table__
+_B = sa.bindparam
+
+# The statements of the accept and finish paths are built once, with bind
+# parameters: building them per call cost more than running them.
+_BUMP = sa.update(_R).where(_R.c.resource_uuid == _B('b_resource')).values(
+    accepted=_R.c.accepted + 1, updated_at=_B('b_now'))
+_INSERT_IGNORE = {
+    'postgresql': postgresql.insert(_R).on_conflict_do_nothing(),
+    'sqlite': sqlite.insert(_R).on_conflict_do_nothing(),
+}
+_INSERT_TASK = sa.insert(_T)
+_INSERT_PLACE = sa.insert(_L)
+_HEAD_NOW = sa.update(_T).where(_T.c.id == _B('b_task')).values(
+    state=states.PENDING, posted_at=_B('b_now'))
+_PLACES_OF = sa.select(_L.c.resource_uuid).where(
+    _L.c.task_id == _B('b_task'))
+_RELEASE = sa.delete(_L).where(_L.c.task_id == _B('b_task'))
 
 
 def _insert_ignore(dialect_name):
-    if dialect_name == 'postgresql':
-        return postgresql.insert(_R).on_conflict_do_nothing()
-    if dialect_name == 'sqlite':
-        return sqlite.insert(_R).on_conflict_do_nothing()
-    return sa.insert(_R).prefix_with('IGNORE')
+    stmt = _INSERT_IGNORE.get(dialect_name)
+    if stmt is None:
+        stmt = _INSERT_IGNORE.setdefault(
+            dialect_name, sa.insert(_R).prefix_with('IGNORE'))
+    return stmt
 
 
-def _lock(session, resource_uuid):
+def _lock(conn, resource_uuid):
     """Lock one lane until commit (creating its row the first time)."""
-    values = {'resource_uuid': resource_uuid, 'accepted': 0}
+    params = {'b_resource': resource_uuid, 'b_now': timeutils.utcnow()}
     # The UPDATE first: on SQLite it takes the write lock at once (a read
     # first could not be upgraded while another process writes).
-    locked = session.execute(sa.update(_R).where(
-        _R.c.resource_uuid == resource_uuid).values(
-        accepted=_R.c.accepted + 1, updated_at=timeutils.utcnow())).rowcount
-    if not locked:
-        dialect = session.get_bind().dialect.name
-        session.execute(_insert_ignore(dialect).values(**values))
-        session.execute(sa.update(_R).where(
-            _R.c.resource_uuid == resource_uuid).values(
-            accepted=_R.c.accepted + 1, updated_at=timeutils.utcnow()))
+    if not conn.execute(_BUMP, params).rowcount:
+        conn.execute(_insert_ignore(conn.dialect.name),
+                     {'resource_uuid': resource_uuid, 'accepted': 0})
+        conn.execute(_BUMP, params)
 
 
 def _earlier_place(task_id):
@@ -71,6 +83,68 @@ def _earlier_place(task_id):
         mine.c.task_id == task_id,
         other.c.resource_uuid == mine.c.resource_uuid,
         other.c.task_id < mine.c.task_id)
+
+
+_IS_BEHIND = sa.select(_earlier_place(_B('b_task')))
+_PROMOTE = sa.update(_T).where(
+    _T.c.id == _B('b_task'), _T.c.state == states.QUEUED,
+    ~_earlier_place(_B('b_task'))).values(
+    state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now'))
+
+
+def _in(column, prefix, count):
+    """``column IN (:prefix_0, ...)``: one parameter per value.
+
+    An expanding parameter would be rendered again on every execution.
+    """
+    return column.in_([_B('%s_%d' % (prefix, i)) for i in range(count)])
+
+
+def _in_params(prefix, values):
+    return {'%s_%d' % (prefix, i): value for i, value in enumerate(values)}
+
+
+_BY_COUNT = {}
+
+
+def _per_count(kind, count, build):
+    key = (kind, count)
+    stmt = _BY_COUNT.get(key)
+    if stmt is None:
+        stmt = _BY_COUNT.setdefault(key, build(count))
+    return stmt
+
+
+def _queue_lengths(count):
+    return sa.select(_L.c.resource_uuid, sa.func.count()).where(
+        _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
+        _L.c.resource_uuid)
+
+
+def _heads(count):
+    first = sa.select(sa.func.min(_L.c.task_id)).where(
+        _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
+        _L.c.resource_uuid).subquery()
+    return sa.select(_T.c.id).where(
+        _T.c.id.in_(sa.select(first)),
+        _T.c.state == states.QUEUED).order_by(_T.c.id)
+
+
+def _task_row(values):
+    """Every column of a new task row: ``values`` plus column defaults.
+
+    Given in full, the row needs nothing filled in at insert time, and the
+    task returned is exactly what was stored.
+    """
+    row = dict(values)
+    for column in _T.columns:
+        if column.key in row or column.default is None:
+            continue
+        default = column.default
+        row[column.key] = (default.arg(None) if default.is_callable
+                           else default.arg)
+    row.pop('id', None)
+    return row
 
 
 def lane_resources(resource_uuid, resources=()):
@@ -93,40 +167,34 @@ def accept(values, resources, limit=0):
     :param limit: the most unfinished tasks per lane (0: no limit).
     :raises ResourceQueueFull: a lane is full; nothing is stored.
     """
-    values = dict(values)
-    values.setdefault('uuid', uuidutils.generate_uuid())
-    with engine.current().writer.using() as session:
+    row = _task_row(dict(values, state=states.QUEUED))
+    row.setdefault('uuid', uuidutils.generate_uuid())
+    with engine.current().engine.begin() as conn:
         # In one order for everyone: two submitters never wait on each
         # other's locks in a cycle.
         for uuid in sorted(resources):
-            _lock(session, uuid)
+            _lock(conn, uuid)
         if limit:
-            counts = dict(session.execute(
-                sa.select(_L.c.resource_uuid, sa.func.count())
-                .where(_L.c.resource_uuid.in_(list(resources)))
-                .group_by(_L.c.resource_uuid)).all())
+            counts = dict(conn.execute(
+                _per_count('lengths', len(resources), _queue_lengths),
+                _in_params('b_resource', resources)).all())
             for uuid in resources:
                 if counts.get(uuid, 0) >= limit:
                     raise exception.ResourceQueueFull(
                         'Resource %s already has %d unfinished tasks, the '
                         'most it may queue' % (uuid, counts[uuid]))
-        values['state'] = states.QUEUED
-        task = models.Task(**values)
-        session.add(task)
-        session.flush()
-        session.execute(sa.insert(_L), [
-            {'task_id': task.id, 'resource_uuid': uuid}
+        task_id = conn.execute(_INSERT_TASK, row).inserted_primary_key[0]
+        conn.execute(_INSERT_PLACE, [
+            {'task_id': task_id, 'resource_uuid': uuid}
             for uuid in resources])
         # With every lane locked no earlier place can appear: what is
         # seen here is the truth, and a head goes out pending at once.
-        if not session.execute(sa.select(_earlier_place(task.id))).scalar():
-            now = timeutils.utcnow()
-            session.execute(sa.update(_T).where(_T.c.id == task.id).values(
-                state=states.PENDING, posted_at=now))
-            task.state = states.PENDING
-            task.posted_at = now
-        session.expunge(task)
-    return task
+        if not conn.execute(_IS_BEHIND, {'b_task': task_id}).scalar():
+            row['state'] = states.PENDING
+            row['posted_at'] = timeutils.utcnow()
+            conn.execute(_HEAD_NOW, {'b_task': task_id,
+                                     'b_now': row['posted_at']})
+    return models.Task(id=task_id, **row)
 
 
 def promote(task_id):
@@ -134,30 +202,27 @@ def promote(task_id):
 
     :returns: True if this call promoted it (the caller posts it).
     """
-    with engine.current().writer.using() as session:
-        return bool(session.execute(sa.update(_T).where(
-            _T.c.id == task_id, _T.c.state == states.QUEUED,
-            ~_earlier_place(task_id)).values(
-            state=states.PENDING, posted_at=timeutils.utcnow(),
-            updated_at=timeutils.utcnow())).rowcount)
+    with engine.current().engine.begin() as conn:
+        return bool(conn.execute(_PROMOTE, {
+            'b_task': task_id, 'b_now': timeutils.utcnow()}).rowcount)
 
 
 def is_head(task_id):
     """Whether no lane of the task holds a place before it (a read)."""
-    with engine.current().reader.using() as session:
-        return not session.execute(
-            sa.select(_earlier_place(task_id))).scalar()
+    with engine.current().engine.connect() as conn:
+        return not conn.execute(_IS_BEHIND, {'b_task': task_id}).scalar()
 
 
-def release(session, task_id):
+def release(conn, task_id):
     """Give up a task's places; returns the resources of those lanes.
 
-    Called inside the transaction that finishes the task.
+    Called inside the transaction that finishes the task (``conn`` is a
+    connection or a session).
     """
-    resources = list(session.execute(sa.select(_L.c.resource_uuid).where(
-        _L.c.task_id == task_id)).scalars())
+    params = {'b_task': task_id}
+    resources = list(conn.execute(_PLACES_OF, params).scalars())
     if resources:
-        session.execute(sa.delete(_L).where(_L.c.task_id == task_id))
+        conn.execute(_RELEASE, params)
     return resources
 
 
@@ -168,14 +233,11 @@ def heads(resources):
     """
     if not resources:
         return []
-    first = sa.select(sa.func.min(_L.c.task_id)).where(
-        _L.c.resource_uuid.in_(list(resources))).group_by(
-        _L.c.resource_uuid).subquery()
-    with engine.current().reader.using() as session:
-        return list(session.execute(
-            sa.select(_T.c.id).where(
-                _T.c.id.in_(sa.select(first)),
-                _T.c.state == states.QUEUED).order_by(_T.c.id)).scalars())
+    resources = list(resources)
+    with engine.current().engine.connect() as conn:
+        return list(conn.execute(
+            _per_count('heads', len(resources), _heads),
+            _in_params('b_resource', resources)).scalars())
 
 
 def unpromoted_heads(limit=100):

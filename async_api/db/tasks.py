@@ -341,13 +341,16 @@ def claim_task(uuid, job_uuid):
         return conn.execute(_EPOCH, params).scalar()
 
 
+_SET_JOB = sa.update(_T).where(
+    _T.c.uuid == sa.bindparam('b_uuid'), _T.c.job_uuid.is_(None)).values(
+    job_uuid=sa.bindparam('b_job'), updated_at=sa.bindparam('b_now'))
+
+
 def set_job(uuid, job_uuid):
     """Record the job just posted for a task, unless one is recorded."""
-    with engine.current().writer.using() as session:
-        session.query(models.Task).filter(
-            models.Task.uuid == uuid,
-            models.Task.job_uuid.is_(None)).update(
-            {'job_uuid': job_uuid}, synchronize_session=False)
+    with engine.current().engine.begin() as conn:
+        conn.execute(_SET_JOB, {'b_uuid': uuid, 'b_job': job_uuid,
+                                'b_now': timeutils.utcnow()})
 
 
 def take_over_posting(task, now=None):
