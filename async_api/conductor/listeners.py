@@ -37,6 +37,8 @@ from taskflow import states as tf_states
 from taskflow.types import failure as tf_failure
 
 from async_api.common import exception
+from async_api.db import deferred
+from async_api.db import engine as db_engine
 from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
@@ -137,6 +139,8 @@ class TaskReporter(listener_base.Listener):
         if self.fenced_off:
             return
         self.fenced_off = True
+        # The flow's own saves held for this report go too.
+        deferred.discard(db_engine.current().engine)
         reason = 'task writes are fenced off: %s' % error
         if self.claim is not None:
             self.claim.mark_lost(reason)

@@ -30,6 +30,7 @@ promoted and posted. Each service also runs a
 :class:`~async_api.conductor.reconciler.Reconciler`.
 """
 
+import contextlib
 import threading
 
 import futurist
@@ -50,6 +51,8 @@ from async_api.conductor import listeners
 from async_api.conductor import periodics
 from async_api.conductor import reconciler
 from async_api import conf as async_conf
+from async_api.db import deferred
+from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.tasks import lanes
 from async_api.tasks import states
@@ -164,7 +167,11 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             return True
         self._running.fence = fence
         try:
-            consume = super()._dispatch_job(job)
+            with self._holding() as bind:
+                consume = super()._dispatch_job(job)
+                if self._run_lost() and bind is not None:
+                    # Another conductor owns the task: write nothing more.
+                    deferred.discard(bind)
         except _TRANSIENT:
             raise
         except Exception as e:
@@ -183,6 +190,26 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             # the flow's inputs failed, say): the task must not stay active.
             self._fail_unfinished(task_uuid, reporter, fence)
         return consume
+
+    @contextlib.contextmanager
+    def _holding(self):
+        """Hold atom saves for the reports, on the service's own database.
+
+        One transaction per step transition instead of two (see
+        :mod:`async_api.db.deferred`); only possible when the flow's
+        persistence shares the task table's engine.
+        """
+        bind = db_engine.current().engine
+        if getattr(self._persistence, 'engine', None) is not bind:
+            yield None
+            return
+        with deferred.holding(bind):
+            yield bind
+
+    def _run_lost(self):
+        claim, reporter = self._running.claim, self._running.reporter
+        return ((claim is not None and claim.lost)
+                or (reporter is not None and reporter.fenced_off))
 
     def _finished(self, task):
         """Move on the lanes a task just left (after its terminal write)."""
@@ -289,6 +316,7 @@ class ConductorService:
                     wait_timeout=self.conf.jobboard.poll_interval,
                     host=self.conf.host, keeper=self._keeper,
                     conf=self.conf)
+                conductor.claim_offset = index
                 thread = threading.Thread(target=self._run, args=(conductor,),
                                           name=conductor.name, daemon=True)
                 self.conductors.append(conductor)

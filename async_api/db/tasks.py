@@ -6,6 +6,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from async_api.common import exception
+from async_api.db import deferred
 from async_api.db import engine
 from async_api.db import lanes
 from async_api.db import models
@@ -264,7 +265,9 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
 
     The reporter's write: the event of a step transition and the row
     change it implies (step, progress, state) commit together, as plain
-    statements with no re-read of the row.
+    statements with no re-read of the row, and with the flow's own save
+    of that transition if this thread holds it (see
+    :mod:`async_api.db.deferred`).
 
     :param values: columns to set; ``updated_at`` is added. A value may
         be :data:`INCREMENT` (add one) or :class:`IfUnset` (keep a value
@@ -283,7 +286,8 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     tries = [(values, expected_states)]
     if fallback is not None:
         tries.append(fallback)
-    with engine.current().engine.begin() as conn:
+    bind = engine.current().engine
+    with bind.begin() as conn:
         # The UPDATE first: on SQLite it takes the write lock at once (a
         # read first could not be upgraded while another process writes),
         # and it holds the task row against a new claim until commit.
@@ -307,6 +311,11 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
         if written and values.get('state') in states.TERMINAL:
             task_id = conn.execute(_SELECT_ID, {'b_uuid': uuid}).scalar()
             released = lanes.release(conn, task_id)
+        # The flow's own save of this state change, held for this
+        # transaction (async_api.db.deferred): after the fence check
+        # above, so that a fenced-off run writes neither.
+        committed = deferred.write_held(conn, bind)
+    committed()
     return Report(written, released)
 
 

@@ -14,6 +14,11 @@ commits:
 * writes come first in each transaction, so on SQLite the write lock is
   taken (waiting ``busy_timeout``) before anything is read, and a stale
   read snapshot can never fail the upgrade to a writer.
+
+The one exception: inside :func:`async_api.db.deferred.holding` (a
+conductor running a flow on the service's own database), flow and atom
+saves are held until the thread's next write, the report of the same
+state change, and commit with it (see :mod:`async_api.db.deferred`).
 """
 
 import contextlib
@@ -24,6 +29,7 @@ from taskflow import exceptions as exc
 from taskflow.persistence import base
 from taskflow.persistence import models as tf_models
 
+from async_api.db import deferred
 from async_api.persistence import models
 from async_api.persistence import rows
 
@@ -68,12 +74,19 @@ class Connection(base.Connection):
     def _writing(self, what):
         try:
             with self._engine.begin() as conn:
+                # Held saves first: they were made before this one.
+                committed = deferred.write_held(conn, self._engine)
                 yield conn
+            committed()
         except sa_exc.SQLAlchemyError:
             exc.raise_with_cause(exc.StorageFailure, 'Failed ' + what)
 
     @contextlib.contextmanager
     def _reading(self, what):
+        if deferred.is_holding(self._engine):
+            # Read what this thread saved, held saves included.
+            with self._writing(what):
+                pass
         try:
             with self._engine.connect() as conn:
                 yield conn
@@ -119,8 +132,8 @@ class Connection(base.Connection):
         changes = dict(params)
         params['b_uuid'] = atom_detail.uuid
         params['b_type'] = tf_models.atom_detail_type(atom_detail)
-        with self._writing('updating atom details with uuid %r'
-                           % atom_detail.uuid) as conn:
+
+        def write(conn):
             if not conn.execute(_UPDATE_TYPED_ATOM, params).rowcount:
                 stored = conn.execute(
                     sa.select(_A.c.atom_type).where(
@@ -129,7 +142,18 @@ class Connection(base.Connection):
                     raise exc.NotFound("No atom details found with uuid '%s'"
                                        % atom_detail.uuid)
                 raise rows.type_mismatch(atom_detail, stored)
-        saved.saved(atom_detail.uuid, changes)
+
+        def remember():
+            saved.saved(atom_detail.uuid, changes)
+
+        # Held for the report of this state change (see module doc).
+        if deferred.put(self._engine, ('atom', atom_detail.uuid), write,
+                        remember):
+            return atom_detail
+        with self._writing('updating atom details with uuid %r'
+                           % atom_detail.uuid) as conn:
+            write(conn)
+        remember()
         return atom_detail
 
     def update_flow_details(self, flow_detail):
@@ -139,6 +163,15 @@ class Connection(base.Connection):
         ``flow_detail``'s atoms plus any other process added.
         """
         written = []
+        if deferred.is_holding(self._engine):
+            # Held for the report of this state change (see module doc).
+            # Under the job's claim no one else adds atoms to the flow,
+            # so it is stored as given.
+            held = flow_detail.copy()
+            deferred.put(self._engine, ('flow', flow_detail.uuid),
+                         lambda conn: self._update_flow(conn, held, written),
+                         lambda: self._remember(written), keep_place=True)
+            return flow_detail.copy()
         with self._writing('updating flow details with uuid %r'
                            % flow_detail.uuid) as conn:
             stored = self._update_flow(conn, flow_detail, written)

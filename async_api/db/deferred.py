@@ -1,0 +1,127 @@
+"""Writes held back until the thread's next transaction on one engine.
+
+A conductor runs a flow in one thread, and TaskFlow saves an atom's new
+state just before it tells the listeners about it. Committing the save
+on its own and then the report (the task row and the step event) cost
+two transactions per step transition. Inside :func:`holding`, the flow's
+saves are instead put here, and the report's transaction runs it first:
+one transaction per transition, and the save is fenced by the report's
+claim check, so a conductor that lost the task writes neither.
+
+Nothing runs between a save and its notification but TaskFlow's own
+bookkeeping (no step code, no other I/O), so holding the save that long
+changes nothing for a crash: before the commit neither is recorded,
+after it both are. Whatever is still held when a run ends is written in
+one last transaction on leaving :func:`holding`, and any other write of
+the same engine from the thread writes what is held first, in order.
+
+Entries are keyed: a later entry with the same key replaces the earlier
+one (a save overwrites the whole row, so only the last counts).
+"""
+
+import collections
+import contextlib
+import threading
+
+_local = threading.local()
+
+
+class _Held:
+    """What one thread holds for one engine."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.entries = collections.OrderedDict()
+
+    def put(self, key, write, on_commit, keep_place):
+        if not keep_place:
+            self.entries.pop(key, None)
+        self.entries[key] = (write, on_commit)
+
+
+def _held(engine):
+    held = getattr(_local, 'held', None)
+    if held is not None and held.engine is engine:
+        return held
+    return None
+
+
+def is_holding(engine):
+    """Whether this thread holds writes for ``engine`` now."""
+    return _held(engine) is not None
+
+
+def put(engine, key, write, on_commit=None, keep_place=False):
+    """Hold ``write(connection)`` for this thread's next transaction.
+
+    :param key: an entry with the same key is replaced.
+    :param keep_place: the replacement runs where the entry it replaces
+        would have (before entries held since), not last. For a write
+        that others depend on, such as one inserting rows they update.
+    :returns: False (nothing held) when this thread is not inside
+        :func:`holding` for ``engine``: the caller writes at once.
+    """
+    held = _held(engine)
+    if held is None:
+        return False
+    held.put(key, write, on_commit, keep_place)
+    return True
+
+
+def write_held(conn, engine):
+    """Run what this thread holds for ``engine`` on ``conn``.
+
+    Call at the start of a transaction. Returns a callable to call once
+    that transaction has committed (it forgets what was written); if the
+    transaction fails instead, everything stays held for the next one.
+    """
+    held = _held(engine)
+    if held is None or not held.entries:
+        return _nothing
+    entries = list(held.entries.items())
+    for _key, (write, _on_commit) in entries:
+        write(conn)
+
+    def committed():
+        for key, (write, on_commit) in entries:
+            if held.entries.get(key, (None,))[0] is write:
+                del held.entries[key]
+            if on_commit is not None:
+                on_commit()
+    return committed
+
+
+def _nothing():
+    pass
+
+
+def discard(engine):
+    """Drop what this thread holds for ``engine`` (its run was fenced off)."""
+    held = _held(engine)
+    if held is not None:
+        held.entries.clear()
+
+
+@contextlib.contextmanager
+def holding(engine):
+    """Hold this thread's atom saves on ``engine`` until its next write.
+
+    On leaving, whatever is still held is written in one transaction
+    (unless :func:`discard` dropped it); a failure to write it is raised.
+    Not reentrant: one run per thread at a time.
+    """
+    if getattr(_local, 'held', None) is not None:
+        raise RuntimeError('This thread already holds writes')
+    held = _local.held = _Held(engine)
+    try:
+        yield
+    finally:
+        _local.held = None
+    if held.entries:
+        _local.held = held
+        try:
+            with engine.begin() as conn:
+                committed = write_held(conn, engine)
+            committed()
+        finally:
+            _local.held = None
