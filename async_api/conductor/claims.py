@@ -11,7 +11,8 @@ wake-up never reached it, and an idle conductor took a new job only after
 :class:`ClaimLoop` lists only claimable jobs, lists again after every job
 it runs (one read, instead of a claim per stale entry), and on the SQL
 board idles in ``wait()``, which a post in the same process ends at once.
-Jobs are tried in the board's order, as before.
+Jobs are tried in the board's order, each worker of a service starting
+at a different place in it.
 """
 
 import functools
@@ -50,12 +51,37 @@ class ClaimLoop:
             # claimed or not: it would spin while others run them all.
             jobs = self._jobboard.iterjobs(only_unclaimed=True,
                                            ensure_fresh=ensure_fresh)
-        for job in jobs:
+        for job in self._spread(jobs):
             if self._wait_timeout.is_stopped():
                 return None
             if self._claim(job):
                 return job
         return None
+
+    #: Where in a listing this conductor starts trying: set to the
+    #: worker's index, so that the workers of one service start at
+    #: different jobs.
+    claim_offset = 0
+
+    def _spread(self, jobs):
+        """The listing, started at :attr:`claim_offset` and wrapped round.
+
+        Conductors listing at the same moment all see the same first jobs;
+        starting at the same one, all but one lose every claim but the
+        last, and each lost claim is a write. The board's order matters
+        less than that: tasks of one resource are never on the board
+        together (async_api.db.lanes). Only the most urgent jobs are
+        rotated, so a free conductor never passes over a more urgent job.
+        """
+        jobs = list(jobs)
+        if len(jobs) < 2 or not self.claim_offset:
+            return jobs
+        urgent = 1
+        while (urgent < len(jobs)
+               and jobs[urgent].priority == jobs[0].priority):
+            urgent += 1
+        start = self.claim_offset % urgent
+        return jobs[start:urgent] + jobs[:start] + jobs[urgent:]
 
     def _run_until_dead(self, executor, max_dispatches=None):
         is_stopped = self._wait_timeout.is_stopped

@@ -3,6 +3,9 @@ writes."""
 
 import time
 
+import testtools
+
+from async_api.conductor import claims
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
@@ -93,3 +96,30 @@ class TestClaimLoop(test_service.ServiceTestCase):
         self.assertEqual('parallel', svc.conductors[0]._engine)
         row = self.wait_for(self.submit(self.make_node()))
         self.assertEqual('succeeded', row.state, row.error)
+
+
+class _Job:
+    def __init__(self, name, priority='NORMAL'):
+        self.name = name
+        self.priority = priority
+
+
+class TestSpread(testtools.TestCase):
+    """Workers of one service start claiming at different jobs."""
+
+    def spread(self, offset, jobs):
+        loop = claims.ClaimLoop()
+        loop.claim_offset = offset
+        return [job.name for job in loop._spread(jobs)]
+
+    def test_each_worker_starts_at_its_own_job(self):
+        jobs = [_Job(name) for name in 'abcd']
+        self.assertEqual(list('abcd'), self.spread(0, jobs))
+        self.assertEqual(list('bcda'), self.spread(1, jobs))
+        self.assertEqual(list('bcda'), self.spread(5, jobs))
+
+    def test_never_passes_over_a_more_urgent_job(self):
+        jobs = [_Job('a', 'HIGH'), _Job('b'), _Job('c')]
+        self.assertEqual(list('abc'), self.spread(1, jobs))
+        jobs = [_Job('a'), _Job('b'), _Job('c', 'LOW')]
+        self.assertEqual(list('bac'), self.spread(1, jobs))
