@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from async_api.common import exception
+from async_api.db import direct
 from async_api.db import engine
 from async_api.db import models
 from async_api.tasks import states
@@ -40,28 +41,49 @@ _R = models.ResourceLane.__table__
 _B = sa.bindparam
 
 # The statements of the accept and finish paths are built once, with bind
-# parameters: building them per call cost more than running them.
-_BUMP = sa.update(_R).where(_R.c.resource_uuid == _B('b_resource')).values(
-    accepted=_R.c.accepted + 1, updated_at=_B('b_now'))
+# parameters, and compiled once per database (async_api.db.direct):
+# building and compiling them per call cost more than running them.
+_BUMP = direct.Statement(sa.update(_R).where(
+    _R.c.resource_uuid == _B('b_resource')).values(
+    accepted=_R.c.accepted + 1, updated_at=_B('b_now')))
+_NEW_LANE = ('resource_uuid', 'accepted')
 _INSERT_IGNORE = {
-    'postgresql': postgresql.insert(_R).on_conflict_do_nothing(),
-    'sqlite': sqlite.insert(_R).on_conflict_do_nothing(),
+    'postgresql': direct.Statement(
+        postgresql.insert(_R).on_conflict_do_nothing(), _NEW_LANE),
+    'sqlite': direct.Statement(
+        sqlite.insert(_R).on_conflict_do_nothing(), _NEW_LANE),
 }
-_INSERT_TASK = sa.insert(_T)
-_INSERT_PLACE = sa.insert(_L)
-_HEAD_NOW = sa.update(_T).where(_T.c.id == _B('b_task')).values(
-    state=states.PENDING, posted_at=_B('b_now'))
-_PLACES_OF = sa.select(_L.c.resource_uuid).where(
-    _L.c.task_id == _B('b_task'))
-_RELEASE = sa.delete(_L).where(_L.c.task_id == _B('b_task'))
+_INSERT_PLACE = direct.Statement(sa.insert(_L), ('task_id', 'resource_uuid'))
+_HEAD_NOW = direct.Statement(sa.update(_T).where(
+    _T.c.id == _B('b_task')).values(
+    state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now')))
+_PLACES_OF = direct.Statement(sa.select(_L.c.resource_uuid).where(
+    _L.c.task_id == _B('b_task')))
+_RELEASE = direct.Statement(
+    sa.delete(_L).where(_L.c.task_id == _B('b_task')))
+_INSERT_TASK = {}
 
 
 def _insert_ignore(dialect_name):
     stmt = _INSERT_IGNORE.get(dialect_name)
     if stmt is None:
-        stmt = _INSERT_IGNORE.setdefault(
-            dialect_name, sa.insert(_R).prefix_with('IGNORE'))
+        stmt = _INSERT_IGNORE.setdefault(dialect_name, direct.Statement(
+            sa.insert(_R).prefix_with('IGNORE'), _NEW_LANE))
     return stmt
+
+
+def _insert_task(conn, row):
+    """Insert a full task row; returns its id."""
+    returning = bool(conn.dialect.insert_returning)
+    key = (returning, tuple(sorted(row)))
+    stmt = _INSERT_TASK.get(key)
+    if stmt is None:
+        core = sa.insert(_T)
+        if returning:
+            core = core.returning(_T.c.id)
+        stmt = _INSERT_TASK.setdefault(key, direct.Statement(core, key[1]))
+    result = stmt.execute(conn, row)
+    return result.scalar() if returning else result.lastrowid
 
 
 def _lock(conn, resource_uuid):
@@ -69,10 +91,10 @@ def _lock(conn, resource_uuid):
     params = {'b_resource': resource_uuid, 'b_now': timeutils.utcnow()}
     # The UPDATE first: on SQLite it takes the write lock at once (a read
     # first could not be upgraded while another process writes).
-    if not conn.execute(_BUMP, params).rowcount:
-        conn.execute(_insert_ignore(conn.dialect.name),
-                     {'resource_uuid': resource_uuid, 'accepted': 0})
-        conn.execute(_BUMP, params)
+    if not _BUMP.execute(conn, params).rowcount:
+        _insert_ignore(conn.dialect.name).execute(
+            conn, {'resource_uuid': resource_uuid, 'accepted': 0})
+        _BUMP.execute(conn, params)
 
 
 def _earlier_place(task_id):
@@ -85,11 +107,13 @@ def _earlier_place(task_id):
         other.c.task_id < mine.c.task_id)
 
 
-_IS_BEHIND = sa.select(_earlier_place(_B('b_task')))
-_PROMOTE = sa.update(_T).where(
+# A row (1) when the task is behind another in one of its lanes.
+_IS_BEHIND = direct.Statement(sa.select(sa.literal_column('1')).where(
+    _earlier_place(_B('b_task'))))
+_PROMOTE = direct.Statement(sa.update(_T).where(
     _T.c.id == _B('b_task'), _T.c.state == states.QUEUED,
     ~_earlier_place(_B('b_task'))).values(
-    state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now'))
+    state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now')))
 
 
 def _in(column, prefix, count):
@@ -116,18 +140,19 @@ def _per_count(kind, count, build):
 
 
 def _queue_lengths(count):
-    return sa.select(_L.c.resource_uuid, sa.func.count()).where(
-        _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
-        _L.c.resource_uuid)
+    return direct.Statement(
+        sa.select(_L.c.resource_uuid, sa.func.count()).where(
+            _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
+            _L.c.resource_uuid))
 
 
 def _heads(count):
     first = sa.select(sa.func.min(_L.c.task_id)).where(
         _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
         _L.c.resource_uuid).subquery()
-    return sa.select(_T.c.id).where(
+    return direct.Statement(sa.select(_T.c.id).where(
         _T.c.id.in_(sa.select(first)),
-        _T.c.state == states.QUEUED).order_by(_T.c.id)
+        _T.c.state == states.QUEUED).order_by(_T.c.id))
 
 
 def _task_row(values):
@@ -175,24 +200,24 @@ def accept(values, resources, limit=0):
         for uuid in sorted(resources):
             _lock(conn, uuid)
         if limit:
-            counts = dict(conn.execute(
-                _per_count('lengths', len(resources), _queue_lengths),
-                _in_params('b_resource', resources)).all())
+            counts = dict(_per_count(
+                'lengths', len(resources), _queue_lengths).execute(
+                conn, _in_params('b_resource', resources)).all())
             for uuid in resources:
                 if counts.get(uuid, 0) >= limit:
                     raise exception.ResourceQueueFull(
                         'Resource %s already has %d unfinished tasks, the '
                         'most it may queue' % (uuid, counts[uuid]))
-        task_id = conn.execute(_INSERT_TASK, row).inserted_primary_key[0]
-        conn.execute(_INSERT_PLACE, [
+        task_id = _insert_task(conn, row)
+        _INSERT_PLACE.executemany(conn, [
             {'task_id': task_id, 'resource_uuid': uuid}
             for uuid in resources])
         # With every lane locked no earlier place can appear: what is
         # seen here is the truth, and a head goes out pending at once.
-        if not conn.execute(_IS_BEHIND, {'b_task': task_id}).scalar():
+        if _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None:
             row['state'] = states.PENDING
-            row['posted_at'] = timeutils.utcnow()
-            conn.execute(_HEAD_NOW, {'b_task': task_id,
+            row['posted_at'] = row['updated_at'] = timeutils.utcnow()
+            _HEAD_NOW.execute(conn, {'b_task': task_id,
                                      'b_now': row['posted_at']})
     return models.Task(id=task_id, **row)
 
@@ -203,14 +228,14 @@ def promote(task_id):
     :returns: True if this call promoted it (the caller posts it).
     """
     with engine.current().engine.begin() as conn:
-        return bool(conn.execute(_PROMOTE, {
+        return bool(_PROMOTE.execute(conn, {
             'b_task': task_id, 'b_now': timeutils.utcnow()}).rowcount)
 
 
 def is_head(task_id):
     """Whether no lane of the task holds a place before it (a read)."""
     with engine.current().engine.connect() as conn:
-        return not conn.execute(_IS_BEHIND, {'b_task': task_id}).scalar()
+        return _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None
 
 
 def release(conn, task_id):
@@ -220,9 +245,9 @@ def release(conn, task_id):
     connection or a session).
     """
     params = {'b_task': task_id}
-    resources = list(conn.execute(_PLACES_OF, params).scalars())
+    resources = [row[0] for row in _PLACES_OF.execute(conn, params)]
     if resources:
-        conn.execute(_RELEASE, params)
+        _RELEASE.execute(conn, params)
     return resources
 
 
@@ -235,9 +260,9 @@ def heads(resources):
         return []
     resources = list(resources)
     with engine.current().engine.connect() as conn:
-        return list(conn.execute(
-            _per_count('heads', len(resources), _heads),
-            _in_params('b_resource', resources)).scalars())
+        return [row[0] for row in _per_count(
+            'heads', len(resources), _heads).execute(
+            conn, _in_params('b_resource', resources))]
 
 
 def unpromoted_heads(limit=100):

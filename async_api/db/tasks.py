@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from async_api.common import exception
 from async_api.db import deferred
+from async_api.db import direct
 from async_api.db import engine
 from async_api.db import lanes
 from async_api.db import models
@@ -105,8 +106,7 @@ def _fence_check(conn, uuid, fence):
 
     ``conn`` is a session or a connection.
     """
-    current = conn.execute(sa.select(_T.c.claim_epoch).where(
-        _T.c.uuid == uuid)).scalar()
+    current = conn.execute(_EPOCH_CORE, {'b_uuid': uuid}).scalar()
     if current is None:
         raise exception.TaskNotFound('Task %s could not be found' % uuid)
     if current != fence:
@@ -206,12 +206,17 @@ def _row_update(fenced, expected_states, shape):
                 column, sa.bindparam('v_' + key, type_=column.type))
         else:
             values[key] = sa.bindparam('v_' + key, type_=column.type)
-    return stmt.values(values)
+    return direct.Statement(stmt.values(values))
 
 
 _ROW_UPDATES = {}
-_SELECT_ID = sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid'))
-_INSERT_EVENT = sa.insert(_E)
+_SELECT_ID = direct.Statement(
+    sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid')))
+_EVENT_COLUMNS = ('task_uuid', 'event', 'state', 'time', 'host', 'details',
+                  'traceback')
+_INSERT_EVENT = direct.Statement(sa.insert(_E).values(
+    {key: sa.bindparam(key, type_=_E.c[key].type)
+     for key in _EVENT_COLUMNS}))
 
 
 class Report:
@@ -256,7 +261,7 @@ def _set(conn, uuid, values, expected_states, fence):
     stmt = _ROW_UPDATES.get(key)
     if stmt is None:
         stmt = _ROW_UPDATES.setdefault(key, _row_update(*key))
-    return conn.execute(stmt, params).rowcount
+    return stmt.execute(conn, params).rowcount
 
 
 def report(uuid, values, expected_states=None, fence=None, event=None,
@@ -305,11 +310,12 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
                 and not _set(conn, uuid, {'updated_at': now}, None, fence)):
             _fence_check(conn, uuid, fence)
         if event is not None:
-            conn.execute(_INSERT_EVENT, dict(event, task_uuid=uuid,
-                                             time=now))
+            row = dict.fromkeys(_EVENT_COLUMNS)
+            row.update(event, task_uuid=uuid, time=now)
+            _INSERT_EVENT.execute(conn, row)
         released = ()
         if written and values.get('state') in states.TERMINAL:
-            task_id = conn.execute(_SELECT_ID, {'b_uuid': uuid}).scalar()
+            task_id = _SELECT_ID.execute(conn, {'b_uuid': uuid}).scalar()
             released = lanes.release(conn, task_id)
         # The flow's own save of this state change, held for this
         # transaction (async_api.db.deferred): after the fence check
@@ -319,14 +325,19 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     return Report(written, released)
 
 
-_CLAIM = sa.update(_T).where(
+_CLAIM_CORE = sa.update(_T).where(
     _T.c.uuid == sa.bindparam('b_uuid'),
-    _T.c.state.in_(_CLAIMABLE),
+    _T.c.state.in_([sa.literal(state) for state in _CLAIMABLE]),
     sa.or_(_T.c.job_uuid.is_(None),
            _T.c.job_uuid == sa.bindparam('b_job'))).values(
-    claim_epoch=_T.c.claim_epoch + 1, job_uuid=sa.bindparam('b_job'))
-_CLAIM_RETURNING = _CLAIM.returning(_T.c.claim_epoch)
-_EPOCH = sa.select(_T.c.claim_epoch).where(_T.c.uuid == sa.bindparam('b_uuid'))
+    claim_epoch=_T.c.claim_epoch + 1, job_uuid=sa.bindparam('b_job'),
+    updated_at=sa.bindparam('b_now', type_=_T.c.updated_at.type))
+_CLAIM = direct.Statement(_CLAIM_CORE)
+_CLAIM_RETURNING = direct.Statement(
+    _CLAIM_CORE.returning(_T.c.claim_epoch))
+_EPOCH_CORE = sa.select(_T.c.claim_epoch).where(
+    _T.c.uuid == sa.bindparam('b_uuid'))
+_EPOCH = direct.Statement(_EPOCH_CORE)
 
 
 def claim_task(uuid, job_uuid):
@@ -340,25 +351,26 @@ def claim_task(uuid, job_uuid):
     :returns: the epoch, or None when this job may not run the task (it
         is finished, queued, carried by another job, or not there).
     """
-    params = {'b_uuid': uuid, 'b_job': job_uuid}
+    params = {'b_uuid': uuid, 'b_job': job_uuid,
+              'b_now': timeutils.utcnow()}
     with engine.current().engine.begin() as conn:
         if conn.dialect.update_returning:
             # One statement where the database can say what it wrote.
-            return conn.execute(_CLAIM_RETURNING, params).scalar()
-        if not conn.execute(_CLAIM, params).rowcount:
+            return _CLAIM_RETURNING.execute(conn, params).scalar()
+        if not _CLAIM.execute(conn, params).rowcount:
             return None
-        return conn.execute(_EPOCH, params).scalar()
+        return _EPOCH.execute(conn, params).scalar()
 
 
-_SET_JOB = sa.update(_T).where(
+_SET_JOB = direct.Statement(sa.update(_T).where(
     _T.c.uuid == sa.bindparam('b_uuid'), _T.c.job_uuid.is_(None)).values(
-    job_uuid=sa.bindparam('b_job'), updated_at=sa.bindparam('b_now'))
+    job_uuid=sa.bindparam('b_job'), updated_at=sa.bindparam('b_now')))
 
 
 def set_job(uuid, job_uuid):
     """Record the job just posted for a task, unless one is recorded."""
     with engine.current().engine.begin() as conn:
-        conn.execute(_SET_JOB, {'b_uuid': uuid, 'b_job': job_uuid,
+        _SET_JOB.execute(conn, {'b_uuid': uuid, 'b_job': job_uuid,
                                 'b_now': timeutils.utcnow()})
 
 

@@ -205,7 +205,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('listing jobs'):
             with engine.connect() as conn:
-                rows = conn.execute(*stmts.listing(
+                rows = stmts.run(conn, stmts.listing(
                     self._path, only_unclaimed, status, limit)).all()
         return [self._make_job(row) for row in rows]
 
@@ -255,13 +255,14 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('counting jobs'):
             with engine.connect() as conn:
-                return conn.execute(*stmts.count(self._path)).scalar_one()
+                return stmts.run(conn, stmts.count(self._path)).scalar_one()
 
     def _read(self, job):
         engine = self._checked_engine()
         with exceptions.translate_failures('reading job %s' % job.uuid):
             with engine.connect() as conn:
-                return conn.execute(*stmts.read(self._path, job.uuid)).first()
+                return stmts.run(conn, stmts.read(self._path,
+                                                  job.uuid)).first()
 
     @staticmethod
     def _state_of(row):
@@ -292,11 +293,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('posting job %s' % name):
             with engine.begin() as conn:
-                result = conn.execute(*stmts.insert(
+                returning = bool(conn.dialect.insert_returning)
+                result = stmts.run(conn, stmts.insert(
                     self._path, job_uuid, name,
                     sql_job.priority_rank(priority), jsonutils.dumps(details),
-                    book_uuid, book_name))
-                sequence = result.inserted_primary_key[0]
+                    book_uuid, book_name, returning=returning))
+                sequence = (result.scalar() if returning
+                            else result.lastrowid)
         self._channel.notify()
         book_data = None
         if book is not None:
@@ -319,13 +322,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('claiming job %s' % job.uuid):
             with engine.begin() as conn:
-                result = conn.execute(*stmts.claim(
+                result = stmts.run(conn, stmts.claim(
                     self._path, job.uuid, who, lease,
                     returning=self._returning))
                 if self._returning:
                     epoch = result.scalar_one_or_none()
                 elif result.rowcount == 1:
-                    epoch = conn.execute(*stmts.claimed_epoch(
+                    epoch = stmts.run(conn, stmts.claimed_epoch(
                         self._path, job.uuid)).scalar_one()
                 else:
                     epoch = None
@@ -344,7 +347,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('%s job %s' % (action, job.uuid)):
             with engine.begin() as conn:
-                rowcount = conn.execute(*statement).rowcount
+                rowcount = stmts.run(conn, statement).rowcount
         if rowcount != 1:
             raise self._refusal(action, job, who)
 

@@ -8,15 +8,17 @@ its file lock, and PostgreSQL/MySQL re-check the WHERE clause on the latest
 row version after waiting for a concurrent writer's row lock. There is no
 read-then-write window for two claimers to slip through.
 
-Each function returns ``(statement, parameters)`` for
-``connection.execute(*...)``. The statements are built once, at import,
-with bind parameters for every value: building a statement per call, and
-computing its cache key, cost more than running it on SQLite.
+Each function returns ``(statement, parameters)`` for :func:`run`. The
+statements are built once, at import, with bind parameters for every
+value: building a statement per call, and computing its cache key, cost
+more than running it on SQLite. Those of every claim are also compiled
+once per database and run as SQL text (:mod:`async_api.db.direct`).
 """
 
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
+from async_api.db import direct
 from async_api.jobboard import clock
 from async_api.jobboard import models
 
@@ -47,29 +49,33 @@ def _fenced():
                    _C.owner == _B('b_who'), _C.epoch == _B('b_epoch'))
 
 
-_INSERT = sa.insert(TABLE).values(
+_INSERT_CORE = sa.insert(TABLE).values(
     board=_B('b_board'), uuid=_B('b_uuid'), name=_B('b_name'),
     priority=_B('b_priority'), status=models.POSTED,
     details=_B('b_details'), book_uuid=_B('b_book_uuid'),
     book_name=_B('b_book_name'), owner=None, epoch=0,
     claim_expires_at=None, created_at=_B('b_now'), updated_at=_B('b_now'))
-_CLAIM = sa.update(TABLE).where(
+_INSERT = direct.Statement(_INSERT_CORE)
+_INSERT_RETURNING = direct.Statement(_INSERT_CORE.returning(_C.id))
+_CLAIM_CORE = sa.update(TABLE).where(
     _job(), _C.status == models.POSTED, _claimable(),
 ).values(owner=_B('b_who'), epoch=_C.epoch + 1,
          claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double()),
          updated_at=_B('b_now'))
-_CLAIM_RETURNING = _CLAIM.returning(_C.epoch)
-_EPOCH = sa.select(_C.epoch).where(_job())
-_CONSUME = sa.delete(TABLE).where(_fenced())
-_ABANDON = sa.update(TABLE).where(_fenced()).values(
-    owner=None, claim_expires_at=None, updated_at=_B('b_now'))
-_TRASH = sa.update(TABLE).where(_fenced()).values(
-    status=models.TRASHED, claim_expires_at=None, updated_at=_B('b_now'))
-_RENEW = sa.update(TABLE).where(_fenced()).values(
-    claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double()))
+_CLAIM = direct.Statement(_CLAIM_CORE)
+_CLAIM_RETURNING = direct.Statement(_CLAIM_CORE.returning(_C.epoch))
+_EPOCH = direct.Statement(sa.select(_C.epoch).where(_job()))
+_CONSUME = direct.Statement(sa.delete(TABLE).where(_fenced()))
+_ABANDON = direct.Statement(sa.update(TABLE).where(_fenced()).values(
+    owner=None, claim_expires_at=None, updated_at=_B('b_now')))
+_TRASH = direct.Statement(sa.update(TABLE).where(_fenced()).values(
+    status=models.TRASHED, claim_expires_at=None, updated_at=_B('b_now')))
+_RENEW = direct.Statement(sa.update(TABLE).where(_fenced()).values(
+    claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double())))
 _READ = sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(_job())
-_COUNT = sa.select(sa.func.count()).select_from(TABLE).where(
-    _C.board == _B('b_board'), _C.status == models.POSTED)
+_COUNT = direct.Statement(
+    sa.select(sa.func.count()).select_from(TABLE).where(
+        _C.board == _B('b_board'), _C.status == models.POSTED))
 
 
 def _listing(only_unclaimed, limited):
@@ -87,9 +93,22 @@ _LISTINGS = {(unclaimed, limited): _listing(unclaimed, limited)
              for unclaimed in (False, True) for limited in (False, True)}
 
 
-def insert(path, uuid, name, priority, details, book_uuid, book_name):
-    """Post a job; ``inserted_primary_key`` is its sequence number."""
-    return _INSERT, {
+def run(conn, statement):
+    """Execute a ``(statement, parameters)`` pair of this module."""
+    stmt, params = statement
+    if isinstance(stmt, direct.Statement):
+        return stmt.execute(conn, params)
+    return conn.execute(stmt, params)
+
+
+def insert(path, uuid, name, priority, details, book_uuid, book_name,
+           returning=False):
+    """Post a job.
+
+    Its sequence number is the result's ``lastrowid``, or with
+    ``returning`` the value the statement returns.
+    """
+    return (_INSERT_RETURNING if returning else _INSERT), {
         'b_board': path, 'b_uuid': uuid, 'b_name': name,
         'b_priority': priority, 'b_details': details,
         'b_book_uuid': book_uuid, 'b_book_name': book_name,

@@ -23,6 +23,7 @@ state change, and commit with it (see :mod:`async_api.db.deferred`).
 
 import contextlib
 
+from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from taskflow import exceptions as exc
@@ -30,6 +31,7 @@ from taskflow.persistence import base
 from taskflow.persistence import models as tf_models
 
 from async_api.db import deferred
+from async_api.db import direct
 from async_api.persistence import models
 from async_api.persistence import rows
 
@@ -37,14 +39,23 @@ _L = models.logbooks
 _F = models.flow_details
 _A = models.atom_details
 
-# The SET clause of these comes from the keys of the parameters given.
+# The SET clause of this comes from the keys of the parameters given.
 _UPDATE_BOOK = sa.update(_L).where(_L.c.uuid == sa.bindparam('b_uuid'))
-_UPDATE_FLOW = sa.update(_F).where(_F.c.uuid == sa.bindparam('b_uuid'))
-_UPDATE_ATOM = sa.update(_A).where(_A.c.uuid == sa.bindparam('b_uuid'))
-_UPDATE_TYPED_ATOM = _UPDATE_ATOM.where(
-    _A.c.atom_type == sa.bindparam('b_type'))
-_STORED_ATOMS = sa.select(_A.c.uuid, _A.c.atom_type).where(
-    _A.c.parent_uuid == sa.bindparam('b_uuid'))
+# The statements of every flow run, compiled once per database (see
+# async_api.db.direct); they set updated_at themselves.
+_ATOM_SET = rows.ATOM_CHANGES + ('updated_at',)
+_UPDATE_FLOW = direct.Statement(
+    sa.update(_F).where(_F.c.uuid == sa.bindparam('b_uuid')),
+    column_keys=('meta', 'state', 'updated_at'))
+_UPDATE_ATOM = direct.Statement(
+    sa.update(_A).where(_A.c.uuid == sa.bindparam('b_uuid')),
+    column_keys=_ATOM_SET)
+_UPDATE_TYPED_ATOM = direct.Statement(
+    sa.update(_A).where(_A.c.uuid == sa.bindparam('b_uuid'),
+                        _A.c.atom_type == sa.bindparam('b_type')),
+    column_keys=_ATOM_SET)
+_STORED_ATOMS = direct.Statement(sa.select(_A.c.uuid, _A.c.atom_type).where(
+    _A.c.parent_uuid == sa.bindparam('b_uuid')))
 
 
 def _flows_of_book(book_uuid):
@@ -132,9 +143,10 @@ class Connection(base.Connection):
         changes = dict(params)
         params['b_uuid'] = atom_detail.uuid
         params['b_type'] = tf_models.atom_detail_type(atom_detail)
+        params['updated_at'] = timeutils.utcnow()
 
         def write(conn):
-            if not conn.execute(_UPDATE_TYPED_ATOM, params).rowcount:
+            if not _UPDATE_TYPED_ATOM.execute(conn, params).rowcount:
                 stored = conn.execute(
                     sa.select(_A.c.atom_type).where(
                         _A.c.uuid == atom_detail.uuid)).scalar()
@@ -185,13 +197,15 @@ class Connection(base.Connection):
         return result
 
     def _update_flow(self, conn, flow_detail, written):
+        now = timeutils.utcnow()
         params = rows.flow_changes(flow_detail)
         params['b_uuid'] = flow_detail.uuid
-        if not conn.execute(_UPDATE_FLOW, params).rowcount:
+        params['updated_at'] = now
+        if not _UPDATE_FLOW.execute(conn, params).rowcount:
             raise exc.NotFound("No flow details found with uuid '%s'"
                                % flow_detail.uuid)
-        stored = dict(conn.execute(
-            _STORED_ATOMS, {'b_uuid': flow_detail.uuid}).all())
+        stored = dict(_STORED_ATOMS.execute(
+            conn, {'b_uuid': flow_detail.uuid}).all())
         new, changed = [], []
         saved = self._backend.saved_atoms
         for ad in flow_detail:
@@ -210,8 +224,9 @@ class Connection(base.Connection):
             conn.execute(sa.insert(_A), new)
         if changed:
             # One executemany round for all of them.
-            conn.execute(_UPDATE_ATOM, [dict(params, b_uuid=uuid)
-                                        for uuid, params in changed])
+            _UPDATE_ATOM.executemany(conn, [
+                dict(params, b_uuid=uuid, updated_at=now)
+                for uuid, params in changed])
         # Remembered by the caller once committed.
         written.extend(changed)
         written.extend((ad.uuid, rows.atom_changes(ad)) for ad in flow_detail

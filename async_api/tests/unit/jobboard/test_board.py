@@ -109,7 +109,7 @@ class BoardTest(base.TestCase):
             # Straight into the table: no in-process notification.
             from async_api.jobboard import statements
             with engine.begin() as conn:
-                conn.execute(*statements.insert(
+                statements.run(conn, statements.insert(
                     waiter.path, 'a' * 36, 'foreign', 2, '{}', None, None))
 
         timer = threading.Timer(0.2, foreign_post)
