@@ -17,11 +17,12 @@ compilation work is gone.
 Limits, checked when a statement is first compiled for a dialect:
 
 * no expanding (``IN`` list) parameters: bind one parameter per value;
-* rows come back as the driver returns them, untyped: select only columns
-  whose type needs no result processing on the dialect (integers,
-  strings), else use Core.
+* :meth:`Statement.execute` returns rows as the driver gives them, so it
+  refuses a select of columns whose type needs processing on the dialect
+  (JSON, or datetimes on SQLite); :meth:`Statement.rows` processes them.
 """
 
+import collections
 import threading
 
 from sqlalchemy import orm
@@ -35,8 +36,8 @@ class StatementError(Exception):
 class _Plan:
     """A statement compiled for one dialect."""
 
-    __slots__ = ('sql', 'names', 'positional', 'defaults', 'processors',
-                 'escaped')
+    __slots__ = ('sql', 'positional', 'parameters', 'row', 'columns',
+                 'typed', 'results')
 
     def __init__(self, statement, dialect, column_keys):
         compiled = statement.compile(dialect=dialect,
@@ -44,12 +45,17 @@ class _Plan:
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise StatementError('Expanding parameters cannot be run '
                                  'directly: %s' % compiled.string)
-        for column in getattr(statement, 'selected_columns', ()):
-            impl = column.type.dialect_impl(dialect)
-            if impl.result_processor(dialect, None) is not None:
-                raise StatementError(
-                    'Column %s needs result processing on %s; select it '
-                    'with Core' % (column, dialect.name))
+        columns = list(getattr(statement, 'selected_columns', ()))
+        self.columns = [column.type.dialect_impl(dialect)
+                        for column in columns]
+        self.typed = any(_processed(impl, dialect) for impl in self.columns)
+        # Some processors depend on the type the driver reports (numbers
+        # on PostgreSQL): made on the first rows() call.
+        self.results = None
+        self.row = None
+        if columns:
+            self.row = collections.namedtuple(
+                'Row', [column.key for column in columns], rename=True)
         prefetch = (getattr(compiled, 'insert_prefetch', ())
                     or getattr(compiled, 'update_prefetch', ()))
         if prefetch:
@@ -58,35 +64,38 @@ class _Plan:
                 % ', '.join(c.key for c in prefetch))
         self.sql = compiled.string
         self.positional = bool(dialect.positional)
-        self.names = list(compiled.positiontup or ()) if self.positional \
-            else list(compiled.binds)
-        self.escaped = dict(getattr(compiled, 'escaped_bind_names', None)
-                            or {})
-        self.defaults = {}
-        self.processors = []
-        for name, bind in compiled.binds.items():
-            if not bind.required:
-                value = bind.effective_value
-                self.defaults[name] = value
+        names = (list(compiled.positiontup or ()) if self.positional
+                 else list(compiled.binds))
+        escaped = dict(getattr(compiled, 'escaped_bind_names', None) or {})
+        # Per parameter, in the order the driver takes them: its name,
+        # the key to give it under, its default (for literals in the
+        # statement) and its type's processor, if any.
+        self.parameters = []
+        for name in names:
+            bind = compiled.binds[name]
+            default = _REQUIRED if bind.required else bind.effective_value
             processor = bind.type.dialect_impl(dialect).bind_processor(
                 dialect)
-            if processor is not None:
-                self.processors.append((name, processor))
+            self.parameters.append((name, escaped.get(name, name), default,
+                                    processor))
 
     def arguments(self, params):
-        values = dict(self.defaults)
-        values.update(params)
-        for name, processor in self.processors:
-            if name in values:
-                values[name] = processor(values[name])
-        try:
-            if self.positional:
-                return tuple([values[name] for name in self.names])
-            return {self.escaped.get(name, name): values[name]
-                    for name in self.names}
-        except KeyError as e:
-            raise StatementError('No value for parameter %s of: %s'
-                                 % (e, self.sql)) from None
+        values = []
+        for name, _key, default, processor in self.parameters:
+            value = params.get(name, default)
+            if value is _REQUIRED:
+                raise StatementError('No value for parameter %s of: %s'
+                                     % (name, self.sql))
+            if processor is not None:
+                value = processor(value)
+            values.append(value)
+        if self.positional:
+            return tuple(values)
+        return {key: value for (_n, key, _d, _p), value in zip(
+            self.parameters, values)}
+
+
+_REQUIRED = object()
 
 
 class Statement:
@@ -127,7 +136,34 @@ class Statement:
         """
         conn = _connection(conn)
         plan = self._plan(conn.dialect)
+        if plan.typed:
+            raise StatementError('Its columns need result processing on '
+                                 '%s: use rows()' % conn.dialect.name)
         return conn.exec_driver_sql(plan.sql, plan.arguments(params or {}))
+
+    def rows(self, conn, params=None):
+        """Run a select on ``conn``; its rows, typed as Core would.
+
+        Each row is a named tuple: ``row.column`` and ``row._asdict()``.
+        """
+        conn = _connection(conn)
+        plan = self._plan(conn.dialect)
+        result = conn.exec_driver_sql(plan.sql,
+                                      plan.arguments(params or {}))
+        if plan.results is None:
+            plan.results = [
+                (index, impl.result_processor(conn.dialect, description[1]))
+                for index, (impl, description) in enumerate(
+                    zip(plan.columns, result.cursor.description))]
+        pairs = [(index, processor) for index, processor in plan.results
+                 if processor is not None]
+        found = []
+        for raw in result.fetchall():
+            raw = list(raw)
+            for index, processor in pairs:
+                raw[index] = processor(raw[index])
+            found.append(plan.row._make(raw))
+        return found
 
     def executemany(self, conn, params):
         """Run once per dict of ``params`` (at least one), in one call."""
@@ -138,6 +174,15 @@ class Statement:
 
     def __repr__(self):
         return '<Statement %s>' % self.statement
+
+
+def _processed(impl, dialect):
+    """Whether a result column of type ``impl`` may need processing."""
+    try:
+        return impl.result_processor(dialect, None) is not None
+    except Exception:
+        # It needs to know the driver's type for the column first.
+        return True
 
 
 def _connection(conn):

@@ -57,6 +57,20 @@ class DirectTests:
             self.assertEqual([('t-1',)], [r[1:] for r in select.execute(
                 conn, {'n': 1}).all()])
 
+    def test_rows_are_typed_as_by_core(self):
+        self.insert_task(result={'r': 1})
+        stmt = direct.Statement(sa.select(
+            _T.c.uuid, _T.c.params, _T.c.result, _T.c.created_at,
+            _T.c.cancel_requested).where(_T.c.uuid == _B('b_uuid')))
+        with self.bind.connect() as conn:
+            core = conn.execute(sa.select(
+                _T.c.uuid, _T.c.params, _T.c.result, _T.c.created_at,
+                _T.c.cancel_requested).where(_T.c.uuid == 't-1')).one()
+            rows = stmt.rows(conn, {'b_uuid': 't-1'})
+        self.assertEqual([tuple(core)], [tuple(row) for row in rows])
+        self.assertEqual(core._asdict(), rows[0]._asdict())
+        self.assertEqual({'r': 1}, rows[0].result)
+
     def test_executemany(self):
         self.insert_task('t-1')
         self.insert_task('t-2')
@@ -100,8 +114,8 @@ class TestDirectSQLite(DirectTests, base.TestCase):
         self.useFixture(db_fixtures.SQLiteDatabase())
         self.bind = db_engine.current().engine
 
-    def test_typed_results_need_core(self):
-        # SQLite keeps datetimes as text: only Core turns them back.
+    def test_typed_results_need_rows(self):
+        # SQLite keeps datetimes as text: execute() would return text.
         stmt = direct.Statement(sa.select(_T.c.created_at))
         with self.bind.connect() as conn:
             self.assertRaises(direct.StatementError, stmt.execute, conn)
