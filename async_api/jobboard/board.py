@@ -205,8 +205,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('listing jobs'):
             with engine.connect() as conn:
-                rows = stmts.run(conn, stmts.listing(
-                    self._path, only_unclaimed, status, limit)).all()
+                rows = stmts.rows(conn, stmts.listing(
+                    self._path, only_unclaimed, status, limit))
         return [self._make_job(row) for row in rows]
 
     def iterjobs(self, only_unclaimed=False, ensure_fresh=False):
@@ -261,8 +261,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
         engine = self._checked_engine()
         with exceptions.translate_failures('reading job %s' % job.uuid):
             with engine.connect() as conn:
-                return stmts.run(conn, stmts.read(self._path,
-                                                  job.uuid)).first()
+                found = stmts.rows(conn, stmts.read(self._path, job.uuid))
+        return found[0] if found else None
 
     @staticmethod
     def _state_of(row):

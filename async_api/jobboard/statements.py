@@ -72,7 +72,8 @@ _TRASH = direct.Statement(sa.update(TABLE).where(_fenced()).values(
     status=models.TRASHED, claim_expires_at=None, updated_at=_B('b_now')))
 _RENEW = direct.Statement(sa.update(TABLE).where(_fenced()).values(
     claim_expires_at=clock.now() + _B('b_expiry', type_=sa.Double())))
-_READ = sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(_job())
+_READ = direct.Statement(
+    sa.select(*_ROW_COLUMNS, clock.now().label('now')).where(_job()))
 _COUNT = direct.Statement(
     sa.select(sa.func.count()).select_from(TABLE).where(
         _C.board == _B('b_board'), _C.status == models.POSTED))
@@ -86,7 +87,7 @@ def _listing(only_unclaimed, limited):
     stmt = stmt.order_by(_C.priority, _C.id)
     if limited:
         stmt = stmt.limit(_B('b_limit', type_=sa.Integer()))
-    return stmt
+    return direct.Statement(stmt)
 
 
 _LISTINGS = {(unclaimed, limited): _listing(unclaimed, limited)
@@ -96,9 +97,13 @@ _LISTINGS = {(unclaimed, limited): _listing(unclaimed, limited)
 def run(conn, statement):
     """Execute a ``(statement, parameters)`` pair of this module."""
     stmt, params = statement
-    if isinstance(stmt, direct.Statement):
-        return stmt.execute(conn, params)
-    return conn.execute(stmt, params)
+    return stmt.execute(conn, params)
+
+
+def rows(conn, statement):
+    """The rows of a ``(select, parameters)`` pair of this module."""
+    stmt, params = statement
+    return stmt.rows(conn, params)
 
 
 def insert(path, uuid, name, priority, details, book_uuid, book_name,

@@ -56,6 +56,14 @@ _UPDATE_TYPED_ATOM = direct.Statement(
     column_keys=_ATOM_SET)
 _STORED_ATOMS = direct.Statement(sa.select(_A.c.uuid, _A.c.atom_type).where(
     _A.c.parent_uuid == sa.bindparam('b_uuid')))
+# A conductor loads its job's logbook on every claim.
+_BOOK = direct.Statement(sa.select(_L).where(
+    _L.c.uuid == sa.bindparam('b_uuid')))
+_FLOWS_OF_BOOK = direct.Statement(sa.select(_F).where(
+    _F.c.parent_uuid == sa.bindparam('b_uuid')))
+_ATOMS_OF_BOOK = direct.Statement(sa.select(_A).where(
+    _A.c.parent_uuid.in_(sa.select(_F.c.uuid).where(
+        _F.c.parent_uuid == sa.bindparam('b_uuid')))))
 
 
 def _flows_of_book(book_uuid):
@@ -329,8 +337,16 @@ class Connection(base.Connection):
 
     def get_logbook(self, book_uuid, lazy=False):
         """Fetch a logbook (with its flow and atom details unless lazy)."""
+        params = {'b_uuid': book_uuid}
         with self._reading('getting logbook %r' % book_uuid) as conn:
-            books = self._load_books(conn, _L.c.uuid == book_uuid, lazy)
+            books = [rows.to_book(row) for row in _BOOK.rows(conn, params)]
+            if books and not lazy:
+                flows = {}
+                for row in _FLOWS_OF_BOOK.rows(conn, params):
+                    flows[row.uuid] = rows.to_flow(row)
+                    books[0].add(flows[row.uuid])
+                for row in _ATOMS_OF_BOOK.rows(conn, params):
+                    flows[row.parent_uuid].add(rows.to_atom(row))
         if not books:
             raise exc.NotFound("No logbook found with uuid '%s'"
                                % book_uuid)
