@@ -13,10 +13,13 @@
                                  is marked sync_state 'error'
     flow SUSPENDED               nothing: the job is abandoned and resumed
 
-Every write is fenced by the claim epoch the conductor took the task up
-with (:func:`async_api.db.tasks.claim_task`): once another conductor has
-taken the task up, the write is refused, and the reporter stops its engine
-at the next step boundary and writes nothing more. After the terminal
+On a serial engine the reports of quiet transitions (the flow's start,
+a step's end) commit with the next transition's, see
+:attr:`TaskReporter.holds_quiet_transitions`. Every write is fenced by
+the claim epoch the conductor took the task up with
+(:func:`async_api.db.tasks.claim_task`): once another conductor has taken
+the task up, the write is refused, and the reporter stops its engine at
+the next step boundary and writes nothing more. After the terminal
 write, ``on_finish`` (the conductor's) moves the task's lanes on.
 
 The outcome is decided from the flow's own final state, so it is the same
@@ -32,6 +35,7 @@ import re
 from oslo_log import log
 from oslo_utils import timeutils
 from taskflow import atom as tf_atom
+from taskflow.engines.action_engine import engine as action_engine
 from taskflow.listeners import base as listener_base
 from taskflow import states as tf_states
 from taskflow.types import failure as tf_failure
@@ -65,6 +69,11 @@ _EVENT_STATES = {
 
 # States a task may be in while a conductor works on it.
 _WORKING = (states.PENDING, states.RUNNING, states.REVERTING)
+
+# Atom transitions after which the step acts on the world (runs, reverts,
+# or a retry reverts its subflow): reported in a transaction of their own,
+# committed before it does.
+_ACTING = (tf_states.RUNNING, tf_states.REVERTING, tf_states.RETRYING)
 
 
 def error_code(failure):
@@ -110,6 +119,17 @@ class TaskReporter(listener_base.Listener):
     :param fence: the task's claim epoch for this run; every write is
         conditional on it. None writes unfenced (tests, tools).
     :param on_finish: called with the task row after its terminal write.
+
+    .. attribute:: holds_quiet_transitions
+
+       True on a serial engine: there, the flow's start and a step's end
+       (success, failure, reverted) are followed by nothing but the
+       engine's own bookkeeping up to the next transition, so their
+       reports are held (:mod:`async_api.db.deferred`) and commit with
+       the next one. A step's start, a revert and a retry are committed
+       before the step acts, and the flow's end before the job is
+       consumed. A parallel engine may wait on other steps after one
+       ends, so there every transition commits at once.
     """
 
     def __init__(self, engine, task_uuid, host=None, claim=None,
@@ -124,6 +144,8 @@ class TaskReporter(listener_base.Listener):
         self.outcome = None
         self.report_failed = False
         self.atoms_started = False
+        self.holds_quiet_transitions = isinstance(
+            engine, action_engine.SerialActionEngine)
         self._atom_names = None
         self._first_failure = None
         self._revert_failure = None
@@ -170,12 +192,14 @@ class TaskReporter(listener_base.Listener):
         return int(100 * done / len(names))
 
     def _update(self, values, expected=_WORKING, event=None,
-                fallback=None):
+                fallback=None, hold=False):
         """One fenced transaction: ``values`` (and ``event``, if any).
 
+        :param hold: the transition may wait for the next one's
+            transaction (see :attr:`holds_quiet_transitions`).
         :returns: the :class:`~async_api.db.tasks.Report`, false if the
-            row was not changed (nothing at all is written once the claim
-            is lost or fenced off).
+            row was not changed, None if held (nothing at all is written
+            once the claim is lost or fenced off).
         """
         if self._lost():
             LOG.warning('Not reporting %s to task %s: the claim on its job '
@@ -185,7 +209,8 @@ class TaskReporter(listener_base.Listener):
             return db_tasks.report(self.task_uuid, values,
                                    expected_states=expected,
                                    fence=self.fence, event=event,
-                                   fallback=fallback)
+                                   fallback=fallback,
+                                   hold=hold and self.holds_quiet_transitions)
         except db_tasks.StaleClaim as e:
             self._fence_refused(e)
             return None
@@ -239,7 +264,8 @@ class TaskReporter(listener_base.Listener):
         try:
             if state == tf_states.SUCCESS:
                 values = {'progress': self._progress()}
-            self._update(values, expected, event=event, fallback=fallback)
+            self._update(values, expected, event=event, fallback=fallback,
+                         hold=state not in _ACTING)
         except Exception:
             # Best effort: a lost report must not stop the flow.
             LOG.exception('Could not record step %s/%s of task %s',
@@ -273,7 +299,8 @@ class TaskReporter(listener_base.Listener):
 
     def _started(self):
         now = timeutils.utcnow()
-        self._update({
+        # Held for the first step's start, which follows at once.
+        self._update(hold=True, values={
             'state': states.RUNNING,
             'attempt': db_tasks.INCREMENT,
             # The operation's timeout counts from the first start.

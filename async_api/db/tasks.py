@@ -265,14 +265,15 @@ def _set(conn, uuid, values, expected_states, fence):
 
 
 def report(uuid, values, expected_states=None, fence=None, event=None,
-           fallback=None):
+           fallback=None, hold=False):
     """Change a task row and record a step event, in one transaction.
 
     The reporter's write: the event of a step transition and the row
     change it implies (step, progress, state) commit together, as plain
-    statements with no re-read of the row, and with the flow's own save
-    of that transition if this thread holds it (see
-    :mod:`async_api.db.deferred`).
+    statements with no re-read of the row, and with whatever this thread
+    holds for its next transaction (the flow's own save of that
+    transition, earlier held reports; see :mod:`async_api.db.deferred`),
+    written first, in the order it was held.
 
     :param values: columns to set; ``updated_at`` is added. A value may
         be :data:`INCREMENT` (add one) or :class:`IfUnset` (keep a value
@@ -285,43 +286,53 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
         or None.
     :param fallback: ``(values, expected_states)`` to try next when
         ``expected_states`` did not match.
+    :param hold: if this thread holds writes (inside
+        :func:`~async_api.db.deferred.holding`), hold this report too,
+        for its next transaction, and return None: for a transition that
+        nothing outside the process acts on before the next one.
     :returns: a :class:`Report`, false when the row was not changed.
     """
+    bind = engine.current().engine
+    args = (uuid, values, expected_states, fence, event, fallback)
+    if hold and deferred.put(bind, ('report', object()),
+                             lambda conn: _write_report(conn, *args)):
+        return None
+    with bind.begin() as conn:
+        committed = deferred.write_held(conn, bind)
+        result = _write_report(conn, *args)
+    committed()
+    return result
+
+
+def _write_report(conn, uuid, values, expected_states, fence, event,
+                  fallback):
     now = timeutils.utcnow()
     tries = [(values, expected_states)]
     if fallback is not None:
         tries.append(fallback)
-    bind = engine.current().engine
-    with bind.begin() as conn:
-        # The UPDATE first: on SQLite it takes the write lock at once (a
-        # read first could not be upgraded while another process writes),
-        # and it holds the task row against a new claim until commit.
-        for values, expected_states in tries:
-            values = dict(values, updated_at=now)
-            written = bool(_set(conn, uuid, values, expected_states, fence))
-            if written:
-                break
-            if fence is None and expected_states is None:
-                raise exception.TaskNotFound(
-                    'Task %s could not be found' % uuid)
-        # Refused by the fence or by the state? A write under the fence
-        # alone tells (and dates the event).
-        if (not written and fence is not None
-                and not _set(conn, uuid, {'updated_at': now}, None, fence)):
-            _fence_check(conn, uuid, fence)
-        if event is not None:
-            row = dict.fromkeys(_EVENT_COLUMNS)
-            row.update(event, task_uuid=uuid, time=now)
-            _INSERT_EVENT.execute(conn, row)
-        released = ()
-        if written and values.get('state') in states.TERMINAL:
-            task_id = _SELECT_ID.execute(conn, {'b_uuid': uuid}).scalar()
-            released = lanes.release(conn, task_id)
-        # The flow's own save of this state change, held for this
-        # transaction (async_api.db.deferred): after the fence check
-        # above, so that a fenced-off run writes neither.
-        committed = deferred.write_held(conn, bind)
-    committed()
+    # The UPDATE first: on SQLite it takes the write lock at once (a read
+    # first could not be upgraded while another process writes), and it
+    # holds the task row against a new claim until commit.
+    for values, expected_states in tries:
+        values = dict(values, updated_at=now)
+        written = bool(_set(conn, uuid, values, expected_states, fence))
+        if written:
+            break
+        if fence is None and expected_states is None:
+            raise exception.TaskNotFound('Task %s could not be found' % uuid)
+    # Refused by the fence or by the state? A write under the fence alone
+    # tells (and dates the event).
+    if (not written and fence is not None
+            and not _set(conn, uuid, {'updated_at': now}, None, fence)):
+        _fence_check(conn, uuid, fence)
+    if event is not None:
+        row = dict.fromkeys(_EVENT_COLUMNS)
+        row.update(event, task_uuid=uuid, time=now)
+        _INSERT_EVENT.execute(conn, row)
+    released = ()
+    if written and values.get('state') in states.TERMINAL:
+        task_id = _SELECT_ID.execute(conn, {'b_uuid': uuid}).scalar()
+        released = lanes.release(conn, task_id)
     return Report(written, released)
 
 

@@ -1,11 +1,16 @@
 import taskflow.engines
+from taskflow.patterns import linear_flow
+from taskflow import task as task_base
 from taskflow.types import failure as tf_failure
 
 from async_api.common import exception
 from async_api.conductor import listeners
+from async_api.db import deferred
+from async_api.db import engine as db_engine
 from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.drivers import base as driver_base
+from async_api.persistence import backend as p_backend
 from async_api.tests.unit.flows import base
 from flows import common
 from flows import power
@@ -183,3 +188,57 @@ class TestTaskReporter(base.FlowTestCase):
         task = db_tasks.get_task(task.uuid)
         self.assertEqual('pending', task.state)
         self.assertEqual([], db_tasks.list_events(task.uuid))
+
+
+class _Peek(task_base.Task):
+    """A step that records what other connections see while it runs."""
+
+    seen = []
+
+    def execute(self, task_uuid):
+        task = db_tasks.get_task(task_uuid)
+        self.seen.append((self.name, task.state, task.step, [
+            (e.event, e.state) for e in db_tasks.list_events(task_uuid)]))
+
+
+class TestHeldTransitions(base.FlowTestCase):
+    """Quiet transitions wait for the next one; acting ones commit first."""
+
+    def run_held(self, task):
+        flow = linear_flow.Flow('peek').add(
+            _Peek('one'), _Peek('two'))
+        _Peek.seen = []
+        bind = db_engine.current().engine
+        backend = p_backend.SQLBackend({}, engine=bind)
+        engine = taskflow.engines.load(flow, store=self.store(task),
+                                       engine='serial', backend=backend)
+        fence = db_tasks.claim_task(task.uuid, 'job-1')
+        reporter = listeners.TaskReporter(engine, task.uuid, host='c',
+                                          fence=fence)
+        self.assertTrue(reporter.holds_quiet_transitions)
+        with deferred.holding(bind), reporter:
+            engine.run()
+        return reporter
+
+    def test_each_step_runs_after_its_start_and_earlier_ends_commit(self):
+        task = self.make_task(self.make_node())
+        self.run_held(task)
+        self.assertEqual([
+            ('one', 'running', 'one', [('one', 'started')]),
+            ('two', 'running', 'two', [('one', 'started'),
+                                       ('one', 'succeeded'),
+                                       ('two', 'started')]),
+        ], _Peek.seen)
+        self.assertEqual([('one', 'started'), ('one', 'succeeded'),
+                          ('two', 'started'), ('two', 'succeeded')],
+                         [(e.event, e.state)
+                          for e in db_tasks.list_events(task.uuid)])
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual(('succeeded', 100, 1),
+                         (task.state, task.progress, task.attempt))
+
+    def test_parallel_engines_commit_every_transition(self):
+        engine = taskflow.engines.load(linear_flow.Flow('f').add(
+            _Peek('one')), engine='parallel')
+        reporter = listeners.TaskReporter(engine, 'x')
+        self.assertFalse(reporter.holds_quiet_transitions)

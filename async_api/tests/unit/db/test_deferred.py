@@ -138,3 +138,34 @@ class TestHeldSaves(HeldSavesTestCase):
             with self.assertRaises(RuntimeError):
                 with deferred.holding(self.bind):
                     pass
+
+
+class TestHeldReports(HeldSavesTestCase):
+
+    def test_held_report_commits_first_with_the_next(self):
+        with deferred.holding(self.bind):
+            self.assertIsNone(db_tasks.report(
+                self.task.uuid, {'progress': 50}, fence=self.fence,
+                event={'event': 'one', 'state': 'succeeded'}, hold=True))
+            self.assertEqual([], db_tasks.list_events(self.task.uuid))
+            self.report('two')
+        self.assertEqual([('one', 'succeeded'), ('two', 'started')],
+                         [(e.event, e.state) for e in
+                          db_tasks.list_events(self.task.uuid)])
+        task = db_tasks.get_task(self.task.uuid)
+        self.assertEqual((50, 'two'), (task.progress, task.step))
+
+    def test_stale_held_report_fails_the_next_and_writes_nothing(self):
+        with deferred.holding(self.bind):
+            self.save_atom('SUCCESS')
+            db_tasks.report(self.task.uuid, {'progress': 50},
+                            fence=self.fence - 1, hold=True)
+            self.assertRaises(db_tasks.StaleClaim, self.report, 'two')
+            deferred.discard(self.bind)
+        self.assertIsNone(self.stored_atom_state())
+        self.assertEqual([], db_tasks.list_events(self.task.uuid))
+
+    def test_outside_holding_a_report_commits_at_once(self):
+        self.assertTrue(db_tasks.report(
+            self.task.uuid, {'progress': 50}, fence=self.fence, hold=True))
+        self.assertEqual(50, db_tasks.get_task(self.task.uuid).progress)
