@@ -31,7 +31,7 @@ Configuration keys (strings are accepted, as from a URI or config file):
     The most jobs one :meth:`wait` lists (the most urgent, oldest ones).
     A claimer takes the first it can, so listing a long backlog in full
     for every claim would cost time in proportion to the backlog.
-    Default 32.
+    Default 16.
 ``create_tables``
     Create the board's tables on :meth:`connect` if missing (standalone
     use; async_api's migrations create them otherwise). Default false.
@@ -81,7 +81,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
     DEFAULT_PATH = 'taskflow'
     DEFAULT_CLAIM_EXPIRY = 30.0
     DEFAULT_WAIT_INTERVAL = 0.5
-    DEFAULT_WAIT_LIMIT = 32
+    DEFAULT_WAIT_LIMIT = 16
 
     def __init__(self, name, conf, persistence=None, database=None):
         super().__init__(name, conf)
