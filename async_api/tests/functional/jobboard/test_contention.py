@@ -4,6 +4,7 @@ import collections
 import multiprocessing
 import os
 import queue
+import time
 
 from taskflow import exceptions as excp
 
@@ -26,6 +27,8 @@ def claim_all(url, path, start, results):
     claimed = []
     lost = 0
     try:
+        # Everyone connected before anyone claims: a process that started
+        # first could otherwise claim every job alone.
         start.wait(60)
         while True:
             jobs = list(board.iterjobs(only_unclaimed=True))
@@ -41,6 +44,11 @@ def claim_all(url, path, start, results):
                     continue
                 claimed.append(job.uuid)
                 board.consume(job, who)
+                # Run the job, as a conductor would. Without any pause,
+                # SQLite's lock goes back to the last writer over and over
+                # (the others sleep in its busy handler): one process
+                # could win every claim and the race would not happen.
+                time.sleep(0.001)
         results.put((who, claimed, lost, None))
     except Exception as e:
         results.put((who, claimed, lost, repr(e)))
@@ -56,7 +64,7 @@ class ContentionTestsMixin:
                   for i in range(PROCESSES * JOBS_PER_PROCESS)}
         # spawn, not fork: the test runner may hold threads and sockets.
         ctx = multiprocessing.get_context('spawn')
-        start = ctx.Event()
+        start = ctx.Barrier(PROCESSES)
         results = ctx.Queue()
         workers = [ctx.Process(target=claim_all,
                                args=(self.url, poster.path, start, results))
@@ -65,7 +73,6 @@ class ContentionTestsMixin:
             worker.start()
             self.addCleanup(worker.join, 10)
             self.addCleanup(worker.kill)
-        start.set()
         reports = []
         for _ in workers:
             try:
