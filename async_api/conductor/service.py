@@ -174,6 +174,11 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                     deferred.discard(bind)
         except _TRANSIENT:
             raise
+        except db_tasks.StaleClaim as e:
+            # What was held for the run's last transaction was refused:
+            # another conductor has taken the task up since.
+            LOG.warning('Job %s lost task %s: %s', job, task_uuid, e)
+            return False
         except Exception as e:
             # Raised before the engine ran: building the flow failed.
             LOG.exception('The flow of task %s could not be built',

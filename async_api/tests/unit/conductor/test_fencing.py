@@ -1,9 +1,12 @@
 """Fencing: once a task is taken up again, the old run's writes fail."""
 
 import time
+from unittest import mock
 
 import sqlalchemy as sa
+from taskflow.conductors.backends import impl_blocking
 
+from async_api.conductor import service
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
 from async_api.tests.unit.conductor import test_service
@@ -62,3 +65,18 @@ class TestStaleEngine(test_service.ServiceTestCase):
         self.assertEqual(1, events.count(('power-set-state', 'started')))
         self.assertEqual(1, events.count(('power-verify-state', 'started')))
         self.wait_board_empty()
+
+
+class TestRefusedLastWrite(base.FlowTestCase):
+
+    def test_job_is_left_and_task_not_failed(self):
+        # The run's held last transaction is refused when it is written:
+        # another conductor has the task now.
+        task = self.make_task(self.make_node())
+        conductor = service.TaskConductor('c-1', mock.Mock(), host='h')
+        job = mock.Mock(uuid='job-1', details={'task_uuid': task.uuid})
+        with mock.patch.object(impl_blocking.BlockingConductor,
+                               '_dispatch_job',
+                               side_effect=db_tasks.StaleClaim('moved')):
+            self.assertFalse(conductor._dispatch(job))
+        self.assertEqual(states.PENDING, db_tasks.get_task(task.uuid).state)
