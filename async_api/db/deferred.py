@@ -11,9 +11,15 @@ claim check, so a conductor that lost the task writes neither.
 Nothing runs between a save and its notification but TaskFlow's own
 bookkeeping (no step code, no other I/O), so holding the save that long
 changes nothing for a crash: before the commit neither is recorded,
-after it both are. Whatever is still held when a run ends is written in
-one last transaction on leaving :func:`holding`, and any other write of
-the same engine from the thread writes what is held first, in order.
+after it both are. The reporter holds its own reports of quiet
+transitions the same way (see
+:attr:`async_api.conductor.listeners.TaskReporter.holds_quiet_transitions`).
+
+What is held is written first, in the order it was held, by the next
+report (:func:`async_api.db.tasks.report`) and by any other read or write
+of the persistence backend from the thread; whatever is still held when
+a run ends is written in one last transaction on leaving
+:func:`holding`. Other writes (a node's state, say) do not wait for it.
 
 Entries are keyed: a later entry with the same key replaces the earlier
 one (a save overwrites the whole row, so only the last counts).
