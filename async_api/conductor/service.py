@@ -169,7 +169,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         try:
             with self._holding() as bind:
                 consume = super()._dispatch_job(job)
-                if self._run_lost() and bind is not None:
+                if self._run_lost():
                     # Another conductor owns the task: write nothing more.
                     deferred.discard(bind)
         except _TRANSIENT:
@@ -185,10 +185,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                           task_uuid)
             self._fail_unbuilt(task_uuid, e, fence)
             return True
-        claim, reporter = self._running.claim, self._running.reporter
-        if claim is not None and claim.lost:
-            return False
-        if reporter is None or reporter.report_failed or reporter.fenced_off:
+        reporter = self._running.reporter
+        if (self._run_lost() or reporter is None
+                or reporter.report_failed):
             return False
         if consume and reporter.outcome is None:
             # The engine gave up without a final flow state (validation of

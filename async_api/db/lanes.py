@@ -23,6 +23,8 @@ database decides, whatever the number of API workers and conductors:
   that looks last sees both gone.
 """
 
+import functools
+
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -47,12 +49,6 @@ _BUMP = direct.Statement(sa.update(_R).where(
     _R.c.resource_uuid == _B('b_resource')).values(
     accepted=_R.c.accepted + 1, updated_at=_B('b_now')))
 _NEW_LANE = ('resource_uuid', 'accepted')
-_INSERT_IGNORE = {
-    'postgresql': direct.Statement(
-        postgresql.insert(_R).on_conflict_do_nothing(), _NEW_LANE),
-    'sqlite': direct.Statement(
-        sqlite.insert(_R).on_conflict_do_nothing(), _NEW_LANE),
-}
 _INSERT_PLACE = direct.Statement(sa.insert(_L), ('task_id', 'resource_uuid'))
 _HEAD_NOW = direct.Statement(sa.update(_T).where(
     _T.c.id == _B('b_task')).values(
@@ -61,28 +57,35 @@ _PLACES_OF = direct.Statement(sa.select(_L.c.resource_uuid).where(
     _L.c.task_id == _B('b_task')))
 _RELEASE = direct.Statement(
     sa.delete(_L).where(_L.c.task_id == _B('b_task')))
-_INSERT_TASK = {}
+
+# The statements that depend on the database or on a count are built on
+# first use, once per value (functools.cache).
 
 
+@functools.cache
 def _insert_ignore(dialect_name):
-    stmt = _INSERT_IGNORE.get(dialect_name)
-    if stmt is None:
-        stmt = _INSERT_IGNORE.setdefault(dialect_name, direct.Statement(
-            sa.insert(_R).prefix_with('IGNORE'), _NEW_LANE))
-    return stmt
+    if dialect_name == 'postgresql':
+        stmt = postgresql.insert(_R).on_conflict_do_nothing()
+    elif dialect_name == 'sqlite':
+        stmt = sqlite.insert(_R).on_conflict_do_nothing()
+    else:
+        stmt = sa.insert(_R).prefix_with('IGNORE')
+    return direct.Statement(stmt, _NEW_LANE)
+
+
+@functools.cache
+def _insert_task_statement(returning, columns):
+    stmt = sa.insert(_T)
+    if returning:
+        stmt = stmt.returning(_T.c.id)
+    return direct.Statement(stmt, columns)
 
 
 def _insert_task(conn, row):
     """Insert a full task row; returns its id."""
     returning = bool(conn.dialect.insert_returning)
-    key = (returning, tuple(sorted(row)))
-    stmt = _INSERT_TASK.get(key)
-    if stmt is None:
-        core = sa.insert(_T)
-        if returning:
-            core = core.returning(_T.c.id)
-        stmt = _INSERT_TASK.setdefault(key, direct.Statement(core, key[1]))
-    result = stmt.execute(conn, row)
+    result = _insert_task_statement(returning, tuple(sorted(row))).execute(
+        conn, row)
     return result.scalar() if returning else result.lastrowid
 
 
@@ -128,17 +131,7 @@ def _in_params(prefix, values):
     return {'%s_%d' % (prefix, i): value for i, value in enumerate(values)}
 
 
-_BY_COUNT = {}
-
-
-def _per_count(kind, count, build):
-    key = (kind, count)
-    stmt = _BY_COUNT.get(key)
-    if stmt is None:
-        stmt = _BY_COUNT.setdefault(key, build(count))
-    return stmt
-
-
+@functools.cache
 def _queue_lengths(count):
     return direct.Statement(
         sa.select(_L.c.resource_uuid, sa.func.count()).where(
@@ -146,6 +139,7 @@ def _queue_lengths(count):
             _L.c.resource_uuid))
 
 
+@functools.cache
 def _heads(count):
     first = sa.select(sa.func.min(_L.c.task_id)).where(
         _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
@@ -200,8 +194,7 @@ def accept(values, resources, limit=0):
         for uuid in sorted(resources):
             _lock(conn, uuid)
         if limit:
-            counts = dict(_per_count(
-                'lengths', len(resources), _queue_lengths).execute(
+            counts = dict(_queue_lengths(len(resources)).execute(
                 conn, _in_params('b_resource', resources)).all())
             for uuid in resources:
                 if counts.get(uuid, 0) >= limit:
@@ -260,8 +253,7 @@ def heads(resources):
         return []
     resources = list(resources)
     with engine.current().engine.connect() as conn:
-        return [row[0] for row in _per_count(
-            'heads', len(resources), _heads).execute(
+        return [row[0] for row in _heads(len(resources)).execute(
             conn, _in_params('b_resource', resources))]
 
 

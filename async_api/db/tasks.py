@@ -1,5 +1,7 @@
 """Data access for tasks and their step events."""
 
+import functools
+
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -106,7 +108,7 @@ def _fence_check(conn, uuid, fence):
 
     ``conn`` is a session or a connection.
     """
-    current = conn.execute(_EPOCH_CORE, {'b_uuid': uuid}).scalar()
+    current = _EPOCH.execute(conn, {'b_uuid': uuid}).scalar()
     if current is None:
         raise exception.TaskNotFound('Task %s could not be found' % uuid)
     if current != fence:
@@ -181,7 +183,8 @@ class IfUnset:
         self.value = value
 
 
-def _row_update(fenced, expected_states, shape):
+@functools.cache
+def _row_update(fenced, expected_count, shape):
     """The UPDATE of one report shape, built once and kept.
 
     One construct per shape (which columns, how, under which WHERE), so
@@ -192,10 +195,9 @@ def _row_update(fenced, expected_states, shape):
     stmt = sa.update(_T).where(_T.c.uuid == sa.bindparam('b_uuid'))
     if fenced:
         stmt = stmt.where(_T.c.claim_epoch == sa.bindparam('b_epoch'))
-    if expected_states is not None:
+    if expected_count is not None:
         stmt = stmt.where(_T.c.state.in_(
-            [sa.bindparam('b_state_%d' % i)
-             for i in range(len(expected_states))]))
+            [sa.bindparam('b_state_%d' % i) for i in range(expected_count)]))
     values = {}
     for key, how in shape:
         column = _T.c[key]
@@ -209,7 +211,6 @@ def _row_update(fenced, expected_states, shape):
     return direct.Statement(stmt.values(values))
 
 
-_ROW_UPDATES = {}
 _SELECT_ID = direct.Statement(
     sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid')))
 _EVENT_COLUMNS = ('task_uuid', 'event', 'state', 'time', 'host', 'details',
@@ -241,8 +242,10 @@ def _set(conn, uuid, values, expected_states, fence):
     params = {'b_uuid': uuid}
     if fence is not None:
         params['b_epoch'] = fence
+    expected_count = None
     if expected_states is not None:
         expected_states = tuple(expected_states)
+        expected_count = len(expected_states)
         for i, state in enumerate(expected_states):
             params['b_state_%d' % i] = state
     shape = []
@@ -257,10 +260,7 @@ def _set(conn, uuid, values, expected_states, fence):
         else:
             shape.append((key, None))
         params['v_' + key] = value
-    key = (fence is not None, expected_states, tuple(shape))
-    stmt = _ROW_UPDATES.get(key)
-    if stmt is None:
-        stmt = _ROW_UPDATES.setdefault(key, _row_update(*key))
+    stmt = _row_update(fence is not None, expected_count, tuple(shape))
     return stmt.execute(conn, params).rowcount
 
 
@@ -346,9 +346,8 @@ _CLAIM_CORE = sa.update(_T).where(
 _CLAIM = direct.Statement(_CLAIM_CORE)
 _CLAIM_RETURNING = direct.Statement(
     _CLAIM_CORE.returning(_T.c.claim_epoch))
-_EPOCH_CORE = sa.select(_T.c.claim_epoch).where(
-    _T.c.uuid == sa.bindparam('b_uuid'))
-_EPOCH = direct.Statement(_EPOCH_CORE)
+_EPOCH = direct.Statement(sa.select(_T.c.claim_epoch).where(
+    _T.c.uuid == sa.bindparam('b_uuid')))
 
 
 def claim_task(uuid, job_uuid):
