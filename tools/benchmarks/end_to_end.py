@@ -27,6 +27,7 @@ Run from the repository root::
 
 import argparse
 import contextlib
+import importlib.util
 import logging
 import os
 import statistics
@@ -238,6 +239,9 @@ def main():
     parser.add_argument('--profile', action='store_true',
                         help='then profile one more round (yappi)')
     args = parser.parse_args()
+    if args.profile and importlib.util.find_spec('yappi') is None:
+        # Say so now, not after the rounds have run.
+        parser.error('--profile needs yappi: pip install yappi')
     logging.basicConfig(level=logging.ERROR)
     workers = [int(w) for w in args.workers.split(',')]
 
