@@ -9,10 +9,13 @@ work was a third of its time.
 
 :class:`Statement` compiles a Core statement once per dialect, keeps the
 SQL text, the order of its parameters and the type processors of those
-that have one, and runs it with ``Connection.exec_driver_sql``. That is
-still SQLAlchemy's connection, so transactions, events, oslo.db's error
-translation and disconnect handling are unchanged; only the per-call
-compilation work is gone.
+that have one, and runs it on a cursor of the SQLAlchemy connection through the
+connection's own cursor-execution step, the one SQLAlchemy uses for its
+own side statements (sequences, defaults): its transaction, cursor
+events, echo, oslo.db's error translation and disconnect handling are
+kept, while the per-call work of a full execution (an execution context
+and a result object for every statement, half the cost that remained
+after compiling once) is not done.
 
 Limits, checked when a statement is first compiled for a dialect:
 
@@ -25,6 +28,7 @@ Limits, checked when a statement is first compiled for a dialect:
 import collections
 import threading
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 from sqlalchemy.sql import elements
 
@@ -131,15 +135,15 @@ class Statement:
 
         :param conn: a SQLAlchemy Connection, or a Session (its
             transaction's connection is used).
-        :returns: a result with ``rowcount``, ``lastrowid``, ``scalar()``,
-            ``first()`` and ``all()``; rows are as the driver gives them.
+        :returns: a :class:`Result`; its rows are as the driver gives
+            them.
         """
         conn = _connection(conn)
         plan = self._plan(conn.dialect)
         if plan.typed:
             raise StatementError('Its columns need result processing on '
                                  '%s: use rows()' % conn.dialect.name)
-        return conn.exec_driver_sql(plan.sql, plan.arguments(params or {}))
+        return _run(conn, plan.sql, plan.arguments(params or {}))
 
     def rows(self, conn, params=None):
         """Run a select on ``conn``; its rows, typed as Core would.
@@ -148,17 +152,16 @@ class Statement:
         """
         conn = _connection(conn)
         plan = self._plan(conn.dialect)
-        result = conn.exec_driver_sql(plan.sql,
-                                      plan.arguments(params or {}))
+        result = _run(conn, plan.sql, plan.arguments(params or {}))
         if plan.results is None:
             plan.results = [
                 (index, impl.result_processor(conn.dialect, description[1]))
                 for index, (impl, description) in enumerate(
-                    zip(plan.columns, result.cursor.description))]
+                    zip(plan.columns, result.description))]
         pairs = [(index, processor) for index, processor in plan.results
                  if processor is not None]
         found = []
-        for raw in result.fetchall():
+        for raw in result.all():
             raw = list(raw)
             for index, processor in pairs:
                 raw[index] = processor(raw[index])
@@ -166,7 +169,10 @@ class Statement:
         return found
 
     def executemany(self, conn, params):
-        """Run once per dict of ``params`` (at least one), in one call."""
+        """Run once per dict of ``params`` (at least one), in one call.
+
+        Through a full execution: the cursor step has no executemany.
+        """
         conn = _connection(conn)
         plan = self._plan(conn.dialect)
         return conn.exec_driver_sql(
@@ -189,3 +195,62 @@ def _connection(conn):
     if isinstance(conn, orm.Session):
         return conn.connection()
     return conn
+
+
+def _run(conn, sql, arguments):
+    """Execute on a cursor of ``conn``; the result, fetched at once."""
+    if not conn.in_transaction():
+        # What a full execution does first (autobegin): the statement
+        # runs in the transaction the caller commits or rolls back.
+        conn.begin()
+    cursor = conn.connection.cursor()
+    try:
+        # Fires the cursor events, logs when echo is on, and on a driver
+        # error invalidates a lost connection and raises it translated
+        # (oslo.db's filters run on the engine's handle_error event).
+        conn._cursor_execute(cursor, sql, arguments)
+        return Result(cursor)
+    finally:
+        cursor.close()
+
+
+class Result:
+    """What a statement returned: counts and rows, read off its cursor.
+
+    The subset of SQLAlchemy's result that the callers use; rows are as
+    the driver gives them.
+    """
+
+    __slots__ = ('rowcount', 'lastrowid', 'description', '_rows')
+
+    def __init__(self, cursor):
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+        self.description = cursor.description
+        # Only a statement that returns rows has a description.
+        self._rows = cursor.fetchall() if self.description else []
+
+    def all(self):
+        return list(self._rows)
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def first(self):
+        return self._rows[0] if self._rows else None
+
+    def scalar(self):
+        return self._rows[0][0] if self._rows else None
+
+    def scalar_one_or_none(self):
+        if len(self._rows) > 1:
+            raise sa_exc.MultipleResultsFound(
+                'Multiple rows were found when one or none was required')
+        return self.scalar()
+
+    def scalar_one(self):
+        if len(self._rows) != 1:
+            raise (sa_exc.NoResultFound if not self._rows
+                   else sa_exc.MultipleResultsFound)(
+                'Exactly one row was required, found %d' % len(self._rows))
+        return self._rows[0][0]

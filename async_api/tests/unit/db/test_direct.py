@@ -90,6 +90,38 @@ class DirectTests:
         self.insert_task('t-1')
         self.assertRaises(db_exc.DBDuplicateEntry, self.insert_task, 't-1')
 
+    def test_cursor_events_fire(self):
+        # Tracing and profiling hooks (oslo.db's connection_trace,
+        # OSProfiler) listen here: running directly must not hide them.
+        seen = []
+
+        def before(conn, cursor, statement, parameters, context, many):
+            seen.append(statement)
+        sa.event.listen(self.bind, 'before_cursor_execute', before)
+        self.addCleanup(sa.event.remove, self.bind, 'before_cursor_execute',
+                        before)
+        self.insert_task('t-1')
+        self.assertEqual(1, len(seen))
+        self.assertTrue(seen[0].startswith('INSERT INTO tasks'), seen[0])
+
+    def test_result(self):
+        self.insert_task('t-1')
+        self.insert_task('t-2')
+        select = direct.Statement(sa.select(_T.c.uuid).where(
+            _T.c.attempt == _B('n')).order_by(_T.c.id))
+        with self.bind.connect() as conn:
+            two = select.execute(conn, {'n': 0})
+            none = select.execute(conn, {'n': 5})
+        self.assertEqual([('t-1',), ('t-2',)], [tuple(r) for r in two])
+        self.assertEqual(('t-1', 't-1'), (two.scalar(), two.first()[0]))
+        self.assertRaises(sa.exc.MultipleResultsFound, two.scalar_one)
+        self.assertRaises(sa.exc.MultipleResultsFound,
+                          two.scalar_one_or_none)
+        self.assertEqual((None, None, None, []),
+                         (none.scalar(), none.first(),
+                          none.scalar_one_or_none(), none.all()))
+        self.assertRaises(sa.exc.NoResultFound, none.scalar_one)
+
     def test_statements_that_cannot_run_directly(self):
         with self.bind.connect() as conn:
             expanding = direct.Statement(sa.select(_T.c.id).where(
