@@ -171,15 +171,35 @@ class Statement:
     def executemany(self, conn, params):
         """Run once per dict of ``params`` (at least one), in one call.
 
-        Through a full execution: the cursor step has no executemany.
+        Through a full execution (the cursor step has no executemany),
+        unless there is only one.
         """
         conn = _connection(conn)
         plan = self._plan(conn.dialect)
-        return conn.exec_driver_sql(
-            plan.sql, [plan.arguments(p) for p in params])
+        if len(params) == 1:
+            _run(conn, plan.sql, plan.arguments(params[0]))
+        else:
+            conn.exec_driver_sql(plan.sql,
+                                 [plan.arguments(p) for p in params])
 
     def __repr__(self):
         return '<Statement %s>' % self.statement
+
+
+def with_defaults(table, values):
+    """``values`` plus the Python-side default of each column it leaves out.
+
+    What SQLAlchemy would fill in at insert time, filled in beforehand:
+    a direct insert does not run them.
+    """
+    row = dict(values)
+    for column in table.columns:
+        default = column.default
+        if default is None or column.key in row:
+            continue
+        row[column.key] = (default.arg(None) if default.is_callable
+                           else default.arg)
+    return row
 
 
 def _processed(impl, dialect):

@@ -155,13 +155,7 @@ def _task_row(values):
     Given in full, the row needs nothing filled in at insert time, and the
     task returned is exactly what was stored.
     """
-    row = dict(values)
-    for column in _T.columns:
-        if column.key in row or column.default is None:
-            continue
-        default = column.default
-        row[column.key] = (default.arg(None) if default.is_callable
-                           else default.arg)
+    row = direct.with_defaults(_T, values)
     row.pop('id', None)
     return row
 

@@ -22,6 +22,7 @@ state change, and commit with it (see :mod:`async_api.db.deferred`).
 """
 
 import contextlib
+import functools
 
 from oslo_utils import timeutils
 import sqlalchemy as sa
@@ -39,10 +40,11 @@ _L = models.logbooks
 _F = models.flow_details
 _A = models.atom_details
 
-# The SET clause of this comes from the keys of the parameters given.
-_UPDATE_BOOK = sa.update(_L).where(_L.c.uuid == sa.bindparam('b_uuid'))
-# The statements of every flow run, compiled once per database (see
-# async_api.db.direct); they set updated_at themselves.
+# The statements of every post and flow run, compiled once per database
+# (see async_api.db.direct); they set updated_at themselves.
+_UPDATE_BOOK = direct.Statement(
+    sa.update(_L).where(_L.c.uuid == sa.bindparam('b_uuid')),
+    column_keys=tuple(rows.book_changes(tf_models.LogBook('-'))))
 _ATOM_SET = rows.ATOM_CHANGES + ('updated_at',)
 _UPDATE_FLOW = direct.Statement(
     sa.update(_F).where(_F.c.uuid == sa.bindparam('b_uuid')),
@@ -68,6 +70,21 @@ _ATOMS_OF_BOOK = direct.Statement(sa.select(_A).where(
 
 def _flows_of_book(book_uuid):
     return sa.select(_F.c.uuid).where(_F.c.parent_uuid == book_uuid)
+
+
+@functools.cache
+def _insert_statement(table, keys):
+    return direct.Statement(sa.insert(table), column_keys=keys)
+
+
+def _insert(conn, table, values):
+    """Insert the rows ``values`` (dicts) into ``table``, directly."""
+    shapes = {}
+    for row in values:
+        row = direct.with_defaults(table, row)
+        shapes.setdefault(tuple(sorted(row)), []).append(row)
+    for keys, same in shapes.items():
+        _insert_statement(table, keys).executemany(conn, same)
 
 
 class Connection(base.Connection):
@@ -229,7 +246,7 @@ class Connection(base.Connection):
                 if not saved.marker_only(ad.uuid, params):
                     changed.append((ad.uuid, params))
         if new:
-            conn.execute(sa.insert(_A), new)
+            _insert(conn, _A, new)
         if changed:
             # One executemany round for all of them.
             _UPDATE_ATOM.executemany(conn, [
@@ -248,13 +265,12 @@ class Connection(base.Connection):
     def _insert_flows(self, conn, flow_details, book_uuid):
         if not flow_details:
             return
-        conn.execute(sa.insert(_F),
-                     [rows.flow_values(fd, book_uuid)
-                      for fd in flow_details])
+        _insert(conn, _F, [rows.flow_values(fd, book_uuid)
+                           for fd in flow_details])
         atoms = [rows.atom_values(ad, fd.uuid)
                  for fd in flow_details for ad in fd]
         if atoms:
-            conn.execute(sa.insert(_A), atoms)
+            _insert(conn, _A, atoms)
 
     def save_logbook(self, book):
         """Save a logbook with all its flow and atom details, committed.
@@ -271,8 +287,8 @@ class Connection(base.Connection):
     def _save_book(self, conn, book, written):
         params = rows.book_changes(book)
         params['b_uuid'] = book.uuid
-        if not conn.execute(_UPDATE_BOOK, params).rowcount:
-            conn.execute(sa.insert(_L), rows.book_values(book))
+        if not _UPDATE_BOOK.execute(conn, params).rowcount:
+            _insert(conn, _L, [rows.book_values(book)])
             self._insert_flows(conn, list(book), book.uuid)
             return book
         stored = set(conn.execute(_flows_of_book(book.uuid)).scalars())
