@@ -138,7 +138,7 @@ class Statement:
         :returns: a :class:`Result`; its rows are as the driver gives
             them.
         """
-        conn = _connection(conn)
+        conn = connection(conn)
         plan = self._plan(conn.dialect)
         if plan.typed:
             raise StatementError('Its columns need result processing on '
@@ -150,7 +150,7 @@ class Statement:
 
         Each row is a named tuple: ``row.column`` and ``row._asdict()``.
         """
-        conn = _connection(conn)
+        conn = connection(conn)
         plan = self._plan(conn.dialect)
         result = _run(conn, plan.sql, plan.arguments(params or {}))
         if plan.results is None:
@@ -174,7 +174,7 @@ class Statement:
         Through a full execution (the cursor step has no executemany),
         unless there is only one.
         """
-        conn = _connection(conn)
+        conn = connection(conn)
         plan = self._plan(conn.dialect)
         if len(params) == 1:
             _run(conn, plan.sql, plan.arguments(params[0]))
@@ -211,7 +211,8 @@ def _processed(impl, dialect):
         return True
 
 
-def _connection(conn):
+def connection(conn):
+    """The SQLAlchemy Connection of ``conn``, a Connection or a Session."""
     if isinstance(conn, orm.Session):
         return conn.connection()
     return conn

@@ -53,10 +53,15 @@ _INSERT_PLACE = direct.Statement(sa.insert(_L), ('task_id', 'resource_uuid'))
 _HEAD_NOW = direct.Statement(sa.update(_T).where(
     _T.c.id == _B('b_task')).values(
     state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now')))
+# A task's places, found by its uuid: the finishing write has no id.
+_PLACES_OF_TASK = (_L.c.task_id == sa.select(_T.c.id).where(
+    _T.c.uuid == _B('b_uuid')).scalar_subquery())
 _PLACES_OF = direct.Statement(sa.select(_L.c.resource_uuid).where(
-    _L.c.task_id == _B('b_task')))
-_RELEASE = direct.Statement(
-    sa.delete(_L).where(_L.c.task_id == _B('b_task')))
+    _PLACES_OF_TASK))
+_RELEASE = direct.Statement(sa.delete(_L).where(_PLACES_OF_TASK))
+# Where the database returns what it deletes, one statement does both.
+_RELEASE_RETURNING = direct.Statement(sa.delete(_L).where(
+    _PLACES_OF_TASK).returning(_L.c.resource_uuid))
 
 # The statements that depend on the database or on a count are built on
 # first use, once per value (functools.cache).
@@ -225,13 +230,15 @@ def is_head(task_id):
         return _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None
 
 
-def release(conn, task_id):
+def release(conn, task_uuid):
     """Give up a task's places; returns the resources of those lanes.
 
     Called inside the transaction that finishes the task (``conn`` is a
     connection or a session).
     """
-    params = {'b_task': task_id}
+    params = {'b_uuid': task_uuid}
+    if direct.connection(conn).dialect.delete_returning:
+        return [row[0] for row in _RELEASE_RETURNING.execute(conn, params)]
     resources = [row[0] for row in _PLACES_OF.execute(conn, params)]
     if resources:
         _RELEASE.execute(conn, params)

@@ -148,7 +148,7 @@ def update_task(uuid, values, expected_states=None, fence=None):
             models.Task.uuid == uuid).one()
         released = []
         if values.get('state') in states.TERMINAL:
-            released = lanes.release(session, task.id)
+            released = lanes.release(session, uuid)
         session.expunge(task)
     task.released_lanes = released
     return task
@@ -211,8 +211,6 @@ def _row_update(fenced, expected_count, shape):
     return direct.Statement(stmt.values(values))
 
 
-_SELECT_ID = direct.Statement(
-    sa.select(_T.c.id).where(_T.c.uuid == sa.bindparam('b_uuid')))
 _EVENT_COLUMNS = ('task_uuid', 'event', 'state', 'time', 'host', 'details',
                   'traceback')
 _INSERT_EVENT = direct.Statement(sa.insert(_E).values(
@@ -331,8 +329,7 @@ def _write_report(conn, uuid, values, expected_states, fence, event,
         _INSERT_EVENT.execute(conn, row)
     released = ()
     if written and values.get('state') in states.TERMINAL:
-        task_id = _SELECT_ID.execute(conn, {'b_uuid': uuid}).scalar()
-        released = lanes.release(conn, task_id)
+        released = lanes.release(conn, uuid)
     return Report(written, released)
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from async_api.common import exception
 from async_api import conf as async_conf
+from async_api.db import engine as db_engine
 from async_api.db import lanes as db_lanes
 from async_api.db import models
 from async_api.db import tasks as db_tasks
@@ -161,6 +162,19 @@ class TestSeveralResources(LanesTestCase):
         self.assertEqual(states.PENDING, self.state(ba))
         self.finish(ba)
         self.assertEqual(states.PENDING, self.state(c_then_a))
+
+    def test_finishing_report_releases_every_lane(self):
+        dialect = db_engine.current().engine.dialect
+        # Where the database cannot return the rows it deletes (MySQL),
+        # the places are read first.
+        for returning in (True, False):
+            a, b = uuidutils.generate_uuid(), uuidutils.generate_uuid()
+            move = self.submit(a, b)
+            with mock.patch.object(dialect, 'delete_returning', returning):
+                report = db_tasks.report(move.uuid,
+                                         {'state': states.SUCCEEDED})
+            self.assertEqual(sorted([a, b]), sorted(report.released_lanes))
+            self.assertEqual((0, 0), (db_lanes.count(a), db_lanes.count(b)))
 
     def test_same_resource_twice_is_one_lane(self):
         task = self.submit(self.a, self.a)
