@@ -206,7 +206,8 @@ class Connection(base.Connection):
             # so it is stored as given.
             held = flow_detail.copy()
             deferred.put(self._engine, ('flow', flow_detail.uuid),
-                         lambda conn: self._update_flow(conn, held, written),
+                         lambda conn: self._update_flow(conn, held, written,
+                                                        sole_writer=True),
                          lambda: self._remember(written), keep_place=True)
             return flow_detail.copy()
         with self._writing('updating flow details with uuid %r'
@@ -221,7 +222,7 @@ class Connection(base.Connection):
         self._remember(written)
         return result
 
-    def _update_flow(self, conn, flow_detail, written):
+    def _update_flow(self, conn, flow_detail, written, sole_writer=False):
         now = timeutils.utcnow()
         params = rows.flow_changes(flow_detail)
         params['b_uuid'] = flow_detail.uuid
@@ -229,10 +230,16 @@ class Connection(base.Connection):
         if not _UPDATE_FLOW.execute(conn, params).rowcount:
             raise exc.NotFound("No flow details found with uuid '%s'"
                                % flow_detail.uuid)
-        stored = dict(_STORED_ATOMS.execute(
-            conn, {'b_uuid': flow_detail.uuid}).all())
-        new, changed = [], []
         saved = self._backend.saved_atoms
+        if sole_writer and saved.knows(ad.uuid for ad in flow_detail):
+            # No other process adds atoms, and this one wrote (so stored,
+            # as these types) all of them: nothing to look up.
+            stored = {ad.uuid: tf_models.atom_detail_type(ad)
+                      for ad in flow_detail}
+        else:
+            stored = dict(_STORED_ATOMS.execute(
+                conn, {'b_uuid': flow_detail.uuid}).all())
+        new, changed = [], []
         for ad in flow_detail:
             stored_type = stored.get(ad.uuid)
             if stored_type is None:

@@ -58,6 +58,11 @@ class SavedAtoms:
         return (meta.get(PROGRESS, 0.0) in _MARKERS
                 and _without_progress(meta) == _without_progress(last_meta))
 
+    def knows(self, uuids):
+        """Whether this process remembers writing every one of ``uuids``."""
+        with self._lock:
+            return all(uuid in self._rows for uuid in uuids)
+
     def saved(self, uuid, params):
         """Record a committed write of ``params``."""
         # meta is the detail's own dict, changed in place later: copy it.

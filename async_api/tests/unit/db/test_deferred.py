@@ -116,6 +116,32 @@ class TestHeldSaves(HeldSavesTestCase):
         self.assertEqual('RUNNING', stored.state)
         self.assertEqual('RUNNING', stored.find('atom-2').state)
 
+    def test_flow_save_looks_up_only_atoms_it_does_not_know(self):
+        selects = []
+
+        def before(conn, cursor, statement, *args):
+            if statement.startswith('SELECT'):
+                selects.append(statement)
+        sa.event.listen(self.bind, 'before_cursor_execute', before)
+        self.addCleanup(sa.event.remove, self.bind, 'before_cursor_execute',
+                        before)
+        flow = self.flow.copy()
+        # atom-1 was saved with the logbook; atom-2 is new to this process
+        # and is looked up.
+        flow.add(tf_models.TaskDetail('second', uuid='atom-2'))
+        with deferred.holding(self.bind):
+            self.conn.update_flow_details(flow)
+            self.report('second')
+        self.assertEqual(1, len(selects))
+        # Now both are known: the flow's next save reads nothing.
+        flow.state = 'SUCCESS'
+        with deferred.holding(self.bind):
+            self.conn.update_flow_details(flow)
+            self.report('second')
+        self.assertEqual(1, len(selects))
+        stored = self.conn.get_flow_details('flow-1')
+        self.assertEqual(('SUCCESS', 2), (stored.state, len(stored)))
+
     def test_reads_see_held_saves(self):
         with deferred.holding(self.bind):
             self.save_atom('RUNNING')
