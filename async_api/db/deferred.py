@@ -74,19 +74,32 @@ def put(engine, key, write, on_commit=None, keep_place=False):
     return True
 
 
-def write_held(conn, engine):
+def held_writes(engine):
+    """What this thread holds for ``engine``: ``(key, write)``, in order."""
+    held = _held(engine)
+    if held is None:
+        return []
+    return [(key, write) for key, (write, _c) in held.entries.items()]
+
+
+def write_held(conn, engine, absorbed=()):
     """Run what this thread holds for ``engine`` on ``conn``.
 
     Call at the start of a transaction. Returns a callable to call once
     that transaction has committed (it forgets what was written); if the
     transaction fails instead, everything stays held for the next one.
+
+    :param absorbed: keys of held writes the caller makes itself in this
+        transaction (merged into its own): not run here, forgotten with
+        the rest on commit.
     """
     held = _held(engine)
     if held is None or not held.entries:
         return _nothing
     entries = list(held.entries.items())
-    for _key, (write, _on_commit) in entries:
-        write(conn)
+    for key, (write, _on_commit) in entries:
+        if key not in absorbed:
+            write(conn)
 
     def committed():
         for key, (write, on_commit) in entries:

@@ -213,9 +213,14 @@ def _row_update(fenced, expected_count, shape):
 
 _EVENT_COLUMNS = ('task_uuid', 'event', 'state', 'time', 'host', 'details',
                   'traceback')
-_INSERT_EVENT = direct.Statement(sa.insert(_E).values(
-    {key: sa.bindparam(key, type_=_E.c[key].type)
-     for key in _EVENT_COLUMNS}))
+
+
+@functools.cache
+def _insert_events(count):
+    """One INSERT of ``count`` events; parameters ``<column>_<i>``."""
+    return direct.Statement(sa.insert(_E).values([
+        {key: sa.bindparam('%s_%d' % (key, i), type_=_E.c[key].type)
+         for key in _EVENT_COLUMNS} for i in range(count)]))
 
 
 class Report:
@@ -271,7 +276,9 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     statements with no re-read of the row, and with whatever this thread
     holds for its next transaction (the flow's own save of that
     transition, earlier held reports; see :mod:`async_api.db.deferred`),
-    written first, in the order it was held.
+    written first, in the order it was held. Held reports of the same
+    task that lead to the same result as one UPDATE are written as one,
+    with this one, and their events in one INSERT.
 
     :param values: columns to set; ``updated_at`` is added. A value may
         be :data:`INCREMENT` (add one) or :class:`IfUnset` (keep a value
@@ -291,18 +298,79 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     :returns: a :class:`Report`, false when the row was not changed.
     """
     bind = engine.current().engine
-    args = (uuid, values, expected_states, fence, event, fallback)
-    if hold and deferred.put(bind, ('report', object()),
-                             lambda conn: _write_report(conn, *args)):
+    this = _Report(uuid, values, expected_states, fence,
+                   [event] if event is not None else [], fallback)
+    if hold and deferred.put(bind, ('report', this), this):
         return None
+    # Held reports of this task just before this one: one UPDATE for all
+    # where that is the same as one after the other (see _Report.join).
+    absorbed = set()
+    for key, earlier in reversed([
+            (key, write) for key, write in deferred.held_writes(bind)
+            if isinstance(write, _Report) and write.uuid == uuid]):
+        joined = earlier.join(this)
+        if joined is None:
+            break
+        this = joined
+        absorbed.add(key)
     with bind.begin() as conn:
-        committed = deferred.write_held(conn, bind)
-        result = _write_report(conn, *args)
+        committed = deferred.write_held(conn, bind, absorbed)
+        result = this(conn)
     committed()
     return result
 
 
-def _write_report(conn, uuid, values, expected_states, fence, event,
+class _Report:
+    """The writes of one :func:`report` call, or of several joined."""
+
+    __slots__ = ('uuid', 'values', 'expected_states', 'fence', 'events',
+                 'fallback')
+
+    def __init__(self, uuid, values, expected_states, fence, events,
+                 fallback):
+        self.uuid = uuid
+        self.values = values
+        self.expected_states = expected_states
+        self.fence = fence
+        self.events = events
+        self.fallback = fallback
+
+    def join(self, later):
+        """This report and then ``later`` as one, or None if they differ.
+
+        Two UPDATEs from the same expected states under the same fence
+        are one UPDATE of both values when the state the first leaves the
+        row in is one the second accepts: either both change the row or
+        neither does. Columns both set plainly take the later value; an
+        increment or a keep-if-set is never joined with another write of
+        its column.
+        """
+        if (self.fallback is not None or later.fallback is not None
+                or self.expected_states is None
+                or later.expected_states is None
+                or tuple(self.expected_states)
+                != tuple(later.expected_states)
+                or self.fence != later.fence):
+            return None
+        # A row the first leaves alone stays in a state both accept.
+        if self.values.get('state', self.expected_states[0]) not in (
+                later.expected_states):
+            return None
+        for key in set(self.values) & set(later.values):
+            if any(isinstance(v, (Increment, IfUnset))
+                   for v in (self.values[key], later.values[key])):
+                return None
+        return _Report(self.uuid, dict(self.values, **later.values),
+                       self.expected_states, self.fence,
+                       self.events + later.events, None)
+
+    def __call__(self, conn):
+        return _write_report(conn, self.uuid, self.values,
+                             self.expected_states, self.fence, self.events,
+                             self.fallback)
+
+
+def _write_report(conn, uuid, values, expected_states, fence, events,
                   fallback):
     now = timeutils.utcnow()
     tries = [(values, expected_states)]
@@ -323,10 +391,14 @@ def _write_report(conn, uuid, values, expected_states, fence, event,
     if (not written and fence is not None
             and not _set(conn, uuid, {'updated_at': now}, None, fence)):
         _fence_check(conn, uuid, fence)
-    if event is not None:
-        row = dict.fromkeys(_EVENT_COLUMNS)
-        row.update(event, task_uuid=uuid, time=now)
-        _INSERT_EVENT.execute(conn, row)
+    if events:
+        params = {}
+        for i, event in enumerate(events):
+            row = dict.fromkeys(_EVENT_COLUMNS)
+            row.update(event, task_uuid=uuid, time=now)
+            params.update(('%s_%d' % (key, i), value)
+                          for key, value in row.items())
+        _insert_events(len(events)).execute(conn, params)
     released = ()
     if written and values.get('state') in states.TERMINAL:
         released = lanes.release(conn, uuid)

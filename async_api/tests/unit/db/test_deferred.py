@@ -191,6 +191,64 @@ class TestHeldReports(HeldSavesTestCase):
         self.assertIsNone(self.stored_atom_state())
         self.assertEqual([], db_tasks.list_events(self.task.uuid))
 
+    def statements(self):
+        seen = []
+
+        def before(conn, cursor, statement, *args):
+            seen.append(statement.split(' (')[0].split(' SET')[0])
+        sa.event.listen(self.bind, 'before_cursor_execute', before)
+        self.addCleanup(sa.event.remove, self.bind, 'before_cursor_execute',
+                        before)
+        return seen
+
+    def test_held_reports_of_a_task_join_the_next(self):
+        working = ('pending', 'running')
+        seen = self.statements()
+        with deferred.holding(self.bind):
+            db_tasks.report(self.task.uuid, {'state': 'running',
+                                             'attempt': db_tasks.INCREMENT},
+                            expected_states=working, fence=self.fence,
+                            event={'event': 'flow', 'state': 'started'},
+                            hold=True)
+            db_tasks.report(self.task.uuid, {'step': 'one'},
+                            expected_states=working, fence=self.fence,
+                            event={'event': 'one', 'state': 'started'})
+        # One UPDATE of the row, one INSERT of both events.
+        self.assertEqual(['UPDATE tasks', 'INSERT INTO task_events'], seen)
+        task = db_tasks.get_task(self.task.uuid)
+        self.assertEqual(('running', 1, 'one'),
+                         (task.state, task.attempt, task.step))
+        self.assertEqual(['flow', 'one'], [
+            e.event for e in db_tasks.list_events(self.task.uuid)])
+
+    def test_reports_are_joined_only_where_the_result_is_the_same(self):
+        seen = self.statements()
+        with deferred.holding(self.bind):
+            # Leaves the row in a state the next does not accept: that
+            # one must not change it.
+            db_tasks.report(self.task.uuid, {'state': 'reverting'},
+                            expected_states=('pending',), fence=self.fence,
+                            hold=True)
+            db_tasks.report(self.task.uuid, {'step': 'late'},
+                            expected_states=('pending',), fence=self.fence)
+        # Each its own UPDATE, and the refused one a second to tell a
+        # fence from a state.
+        self.assertEqual(['UPDATE tasks'] * 3, seen)
+        task = db_tasks.get_task(self.task.uuid)
+        self.assertEqual(('reverting', None), (task.state, task.step))
+        del seen[:]
+        with deferred.holding(self.bind):
+            # Two increments of one column stay two.
+            for _ in range(2):
+                db_tasks.report(self.task.uuid,
+                                {'attempt': db_tasks.INCREMENT},
+                                expected_states=('reverting',),
+                                fence=self.fence, hold=True)
+            db_tasks.report(self.task.uuid, {'step': 'x'},
+                            expected_states=('reverting',), fence=self.fence)
+        self.assertEqual(['UPDATE tasks'] * 2, seen)
+        self.assertEqual(2, db_tasks.get_task(self.task.uuid).attempt)
+
     def test_outside_holding_a_report_commits_at_once(self):
         self.assertTrue(db_tasks.report(
             self.task.uuid, {'progress': 50}, fence=self.fence, hold=True))
