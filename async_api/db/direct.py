@@ -9,13 +9,15 @@ work was a third of its time.
 
 :class:`Statement` compiles a Core statement once per dialect, keeps the
 SQL text, the order of its parameters and the type processors of those
-that have one, and runs it on a cursor of the SQLAlchemy connection through the
-connection's own cursor-execution step, the one SQLAlchemy uses for its
-own side statements (sequences, defaults): its transaction, cursor
-events, echo, oslo.db's error translation and disconnect handling are
-kept, while the per-call work of a full execution (an execution context
-and a result object for every statement, half the cost that remained
-after compiling once) is not done.
+that have one, and runs it on a cursor of the SQLAlchemy connection,
+through the connection's own cursor-execution step, the one SQLAlchemy
+uses for its own side statements (sequences, defaults): the transaction,
+cursor events, echo, oslo.db's error translation and disconnect handling
+are kept, while the per-call work of a full execution (an execution
+context and a result object for every statement, half the cost that
+remained after compiling once) is not done. That step is private to
+SQLAlchemy; the tests of this module (events, error translation, on
+SQLite and PostgreSQL) fail if it changes.
 
 Limits, checked when a statement is first compiled for a dialect:
 
