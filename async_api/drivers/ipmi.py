@@ -20,11 +20,24 @@ given but removes it under their encoded form, so with ``str`` a second
 from oslo_log import log
 from pyghmi import exceptions as pyghmi_exc
 from pyghmi.ipmi import command as ipmi_command
+from pyghmi.ipmi.private import session as ipmi_session
 
 from async_api.drivers import base
 from async_api.drivers import bmc
 
 LOG = log.getLogger(__name__)
+
+# pyghmi guards its registries of waiting and kept-alive sessions with two
+# locks, taken in both orders: Session.send_payload holds
+# KEEPALIVE_SESSIONS while _xmit_packet takes WAITING_SESSIONS, and
+# Session.wait_for_rsp holds WAITING_SESSIONS while it retries a timed-out
+# session (send_payload: KEEPALIVE_SESSIONS). Two threads talking to BMCs
+# at once can each hold one and wait for the other forever, and every
+# IPMI call of the process then hangs (seen in CI: two logons, one of
+# them retrying). pyghmi reads both names at each use, so one reentrant
+# lock under both names removes the cycle; each guards a few dict updates
+# and a non-blocking send.
+ipmi_session.WAITING_SESSIONS = ipmi_session.KEEPALIVE_SESSIONS
 
 DEFAULT_PORT = 623
 

@@ -141,6 +141,41 @@ class TestIPMI(DriverContract, base.TestCase):
                           node(self.info()))
 
 
+class TestPyghmiSessionLocks(base.TestCase):
+    """pyghmi's two session locks, taken in both orders at once."""
+
+    def test_opposite_orders_do_not_deadlock(self):
+        from pyghmi.ipmi.private import session
+        locks = (session.KEEPALIVE_SESSIONS, session.WAITING_SESSIONS)
+        started = threading.Barrier(2)
+        results = []
+
+        def take(first, second):
+            started.wait()
+            # Bounded waits: without the shared lock this would deadlock
+            # with pyghmi's own locks and hang every later IPMI test.
+            if not first.acquire(timeout=5):
+                results.append(False)
+                return
+            try:
+                time.sleep(0.2)
+                got = second.acquire(timeout=2)
+                if got:
+                    second.release()
+                results.append(got)
+            finally:
+                first.release()
+
+        threads = [threading.Thread(target=take, args=order, daemon=True)
+                   for order in (locks, locks[::-1])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        self.assertEqual([True, True], results)
+        self.assertIs(session.KEEPALIVE_SESSIONS, session.WAITING_SESSIONS)
+
+
 class TestRedfish(DriverContract, base.TestCase):
 
     driver_name = 'redfish'
