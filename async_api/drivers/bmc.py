@@ -10,7 +10,10 @@ Every call a hardware driver makes goes through :func:`call`:
   ``[hardware]bmc_timeout`` seconds (:class:`~.base.BMCTimeout`): client
   libraries have their own, longer and fixed, timeouts. The slot is held
   until the call really ends, not just until the caller gave up, so an
-  abandoned call still counts against the BMC's limit.
+  abandoned call still counts against the BMC's limit. The pool's
+  threads never hold up the process's exit: nobody waits for an
+  abandoned call, and one that never returns would otherwise keep a
+  stopped conductor (or a test run) alive for good.
 
 Retries are not done here but by the flows' TaskFlow retry controllers,
 so that each attempt is a recorded task event.
@@ -18,6 +21,7 @@ so that each attempt is a recorded task event.
 
 import collections
 import concurrent.futures
+import queue
 import threading
 
 from async_api import conf as async_conf
@@ -40,12 +44,54 @@ def _semaphore(address, size):
         return entry[1]
 
 
+class _DaemonPool:
+    """Up to ``size`` daemon threads running submitted calls.
+
+    concurrent.futures' pool joins its threads when the interpreter
+    exits, so a call stuck in a client library would block the exit.
+    """
+
+    def __init__(self, size, name):
+        self._size = size
+        self._name = name
+        self._work = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)
+        self._threads = []
+        self._lock = threading.Lock()
+
+    def submit(self, function, *args, **kwargs):
+        future = concurrent.futures.Future()
+        self._work.put((future, function, args, kwargs))
+        if not self._idle.acquire(blocking=False):
+            with self._lock:
+                if len(self._threads) < self._size:
+                    thread = threading.Thread(
+                        target=self._serve, daemon=True,
+                        name='%s_%d' % (self._name, len(self._threads)))
+                    thread.start()
+                    self._threads.append(thread)
+        return future
+
+    def _serve(self):
+        while True:
+            future, function, args, kwargs = self._work.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    result = function(*args, **kwargs)
+                except BaseException as e:
+                    future.set_exception(e)
+                else:
+                    future.set_result(result)
+            # Hold no references while idle.
+            del future, function, args, kwargs
+            self._idle.release()
+
+
 def _executor():
     global _EXECUTOR
     with _LOCK:
         if _EXECUTOR is None:
-            _EXECUTOR = concurrent.futures.ThreadPoolExecutor(
-                _POOL_SIZE, thread_name_prefix='async-api-bmc')
+            _EXECUTOR = _DaemonPool(_POOL_SIZE, 'async-api-bmc')
         return _EXECUTOR
 
 

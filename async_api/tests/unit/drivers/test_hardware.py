@@ -4,6 +4,9 @@ The pyghmi BMC (UDP) and sushy-emulator (HTTP) run as subprocesses on
 127.0.0.1; see :mod:`async_api.tests.emulators`.
 """
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import types
@@ -227,6 +230,26 @@ class TestBMCLimit(base.TestCase):
             thread.join()
         self.assertEqual(2, seen['max'])
         self.assertEqual(0, bmc.in_use()['limit-test'])
+
+    def test_stuck_call_does_not_hold_up_exit(self):
+        # A client library stuck for good: its caller gives up at the
+        # deadline, and the process must still be able to exit.
+        script = textwrap.dedent("""
+            import threading
+            from async_api import conf
+            from async_api.drivers import base, bmc
+            conf.CONF([], project='async_api', default_config_files=[])
+            conf.CONF.set_override('bmc_timeout', 0.2, group='hardware')
+            try:
+                bmc.call('stuck', 'hang', threading.Event().wait)
+            except base.BMCTimeout:
+                print('gave up')
+        """)
+        done = subprocess.run([sys.executable, '-c', script],
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual((0, 'gave up'),
+                         (done.returncode, done.stdout.strip()),
+                         done.stderr)
 
     def test_busy_bmc(self):
         self.config(max_concurrent_per_bmc=1, bmc_timeout=0.2,
