@@ -365,44 +365,40 @@ class _Report:
                        self.events + later.events, None)
 
     def __call__(self, conn):
-        return _write_report(conn, self.uuid, self.values,
-                             self.expected_states, self.fence, self.events,
-                             self.fallback)
-
-
-def _write_report(conn, uuid, values, expected_states, fence, events,
-                  fallback):
-    now = timeutils.utcnow()
-    tries = [(values, expected_states)]
-    if fallback is not None:
-        tries.append(fallback)
-    # The UPDATE first: on SQLite it takes the write lock at once (a read
-    # first could not be upgraded while another process writes), and it
-    # holds the task row against a new claim until commit.
-    for values, expected_states in tries:
-        values = dict(values, updated_at=now)
-        written = bool(_set(conn, uuid, values, expected_states, fence))
-        if written:
-            break
-        if fence is None and expected_states is None:
-            raise exception.TaskNotFound('Task %s could not be found' % uuid)
-    # Refused by the fence or by the state? A write under the fence alone
-    # tells (and dates the event).
-    if (not written and fence is not None
-            and not _set(conn, uuid, {'updated_at': now}, None, fence)):
-        _fence_check(conn, uuid, fence)
-    if events:
-        params = {}
-        for i, event in enumerate(events):
-            row = dict.fromkeys(_EVENT_COLUMNS)
-            row.update(event, task_uuid=uuid, time=now)
-            params.update(('%s_%d' % (key, i), value)
-                          for key, value in row.items())
-        _insert_events(len(events)).execute(conn, params)
-    released = ()
-    if written and values.get('state') in states.TERMINAL:
-        released = lanes.release(conn, uuid)
-    return Report(written, released)
+        """Write it on ``conn``; returns the :class:`Report`."""
+        uuid, fence = self.uuid, self.fence
+        now = timeutils.utcnow()
+        tries = [(self.values, self.expected_states)]
+        if self.fallback is not None:
+            tries.append(self.fallback)
+        # The UPDATE first: on SQLite it takes the write lock at once (a
+        # read first could not be upgraded while another process writes),
+        # and it holds the task row against a new claim until commit.
+        for values, expected_states in tries:
+            values = dict(values, updated_at=now)
+            written = bool(_set(conn, uuid, values, expected_states, fence))
+            if written:
+                break
+            if fence is None and expected_states is None:
+                raise exception.TaskNotFound(
+                    'Task %s could not be found' % uuid)
+        # Refused by the fence or by the state? A write under the fence
+        # alone tells (and dates the event).
+        if (not written and fence is not None
+                and not _set(conn, uuid, {'updated_at': now}, None, fence)):
+            _fence_check(conn, uuid, fence)
+        if self.events:
+            params = {}
+            for i, event in enumerate(self.events):
+                row = dict.fromkeys(_EVENT_COLUMNS)
+                row.update(event, task_uuid=uuid, time=now)
+                params.update(('%s_%d' % (key, i), value)
+                              for key, value in row.items())
+            _insert_events(len(self.events)).execute(conn, params)
+        released = ()
+        if written and values.get('state') in states.TERMINAL:
+            released = lanes.release(conn, uuid)
+        return Report(written, released)
 
 
 _CLAIM_CORE = sa.update(_T).where(
