@@ -75,8 +75,7 @@ stop_etcd() {
     [ -n "${ETCD_DIR:-}" ] && rm -rf "$ETCD_DIR"
 }
 
-# ZooKeeper (a 500 ms tick lets sessions, hence claims, last 1 to 10 s)
-# and MariaDB for the MySQL tests.
+# ZooKeeper, and MariaDB for the MySQL tests.
 
 start_zookeeper() {
     local port; port=$(free_port)
