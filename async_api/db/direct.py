@@ -32,6 +32,7 @@ import threading
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
+from sqlalchemy import sql
 from sqlalchemy.sql import elements
 
 
@@ -186,6 +187,22 @@ class Statement:
 
     def __repr__(self):
         return '<Statement %s>' % self.statement
+
+
+def in_(column, prefix, count):
+    """``column IN (:prefix_0, ...)``: one bind parameter per value.
+
+    An expanding parameter (a list bound to one name) cannot be run
+    directly; with one parameter per value, a statement is built per
+    count instead. :func:`in_params` gives the values.
+    """
+    return column.in_([sql.bindparam('%s_%d' % (prefix, i))
+                       for i in range(count)])
+
+
+def in_params(prefix, values):
+    """The parameters of :func:`in_` for ``values``."""
+    return {'%s_%d' % (prefix, i): value for i, value in enumerate(values)}
 
 
 def with_defaults(table, values):

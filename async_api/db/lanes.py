@@ -124,30 +124,18 @@ _PROMOTE = direct.Statement(sa.update(_T).where(
     state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now')))
 
 
-def _in(column, prefix, count):
-    """``column IN (:prefix_0, ...)``: one parameter per value.
-
-    An expanding parameter would be rendered again on every execution.
-    """
-    return column.in_([_B('%s_%d' % (prefix, i)) for i in range(count)])
-
-
-def _in_params(prefix, values):
-    return {'%s_%d' % (prefix, i): value for i, value in enumerate(values)}
-
-
 @functools.cache
 def _queue_lengths(count):
     return direct.Statement(
         sa.select(_L.c.resource_uuid, sa.func.count()).where(
-            _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
+            direct.in_(_L.c.resource_uuid, 'b_resource', count)).group_by(
             _L.c.resource_uuid))
 
 
 @functools.cache
 def _heads(count):
     first = sa.select(sa.func.min(_L.c.task_id)).where(
-        _in(_L.c.resource_uuid, 'b_resource', count)).group_by(
+        direct.in_(_L.c.resource_uuid, 'b_resource', count)).group_by(
         _L.c.resource_uuid).subquery()
     return direct.Statement(sa.select(_T.c.id).where(
         _T.c.id.in_(sa.select(first)),
@@ -194,7 +182,7 @@ def accept(values, resources, limit=0):
             _lock(conn, uuid)
         if limit:
             counts = dict(_queue_lengths(len(resources)).execute(
-                conn, _in_params('b_resource', resources)).all())
+                conn, direct.in_params('b_resource', resources)).all())
             for uuid in resources:
                 if counts.get(uuid, 0) >= limit:
                     raise exception.ResourceQueueFull(
@@ -255,7 +243,7 @@ def heads(resources):
     resources = list(resources)
     with engine.current().engine.connect() as conn:
         return [row[0] for row in _heads(len(resources)).execute(
-            conn, _in_params('b_resource', resources))]
+            conn, direct.in_params('b_resource', resources))]
 
 
 def unpromoted_heads(limit=100):

@@ -196,8 +196,7 @@ def _row_update(fenced, expected_count, shape):
     if fenced:
         stmt = stmt.where(_T.c.claim_epoch == sa.bindparam('b_epoch'))
     if expected_count is not None:
-        stmt = stmt.where(_T.c.state.in_(
-            [sa.bindparam('b_state_%d' % i) for i in range(expected_count)]))
+        stmt = stmt.where(direct.in_(_T.c.state, 'b_state', expected_count))
     values = {}
     for key, how in shape:
         column = _T.c[key]
@@ -249,8 +248,7 @@ def _set(conn, uuid, values, expected_states, fence):
     if expected_states is not None:
         expected_states = tuple(expected_states)
         expected_count = len(expected_states)
-        for i, state in enumerate(expected_states):
-            params['b_state_%d' % i] = state
+        params.update(direct.in_params('b_state', expected_states))
     shape = []
     for key in sorted(values):
         value = values[key]
