@@ -28,17 +28,10 @@ def persistence_conf(conf):
     pooled by oslo.db from ``[database]``. On another database it builds
     its own engine, with the same pool settings.
     """
-    options = {'connection': (conf.persistence.connection
-                              or conf.database.connection)}
-    if conf.persistence.backend == 'asyncapi-sql':
-        database = conf.database
-        for key, value in (('pool_size', database.max_pool_size),
-                           ('max_overflow', database.max_overflow),
-                           ('pool_timeout', database.pool_timeout),
-                           ('pool_recycle',
-                            database.connection_recycle_time)):
-            if value is not None:
-                options[key] = value
+    options = {'connection': (conf.async_api_persistence.connection
+                              or db_engine.connection_url(conf))}
+    if conf.async_api_persistence.backend == 'asyncapi-sql':
+        options.update(db_engine.pool_options(conf))
     return options
 
 
@@ -48,7 +41,7 @@ def board_conf(conf):
     Secrets (the password, a database URL) end up in this dict: never log
     it.
     """
-    group = conf.jobboard
+    group = conf.async_api_jobboard
     options = {
         'board': group.backend,
         # Boards sharing one database or server are kept apart by this.
@@ -56,7 +49,8 @@ def board_conf(conf):
         'claim_expiry': group.claim_expiry,
     }
     if group.backend == 'sqlalchemy':
-        options['connection'] = group.connection or conf.database.connection
+        options['connection'] = (group.connection
+                                 or db_engine.connection_url(conf))
         options['wait_interval'] = group.poll_interval
         return options
     build = _SERVER_BOARDS.get(group.backend)
@@ -163,7 +157,8 @@ _BOARD_CLASSES = {
 def _shared_database(conf, connection, backend, own_backend):
     # On the service's own database, our backends share its engine and
     # pool instead of opening a second pool on the same database.
-    if backend == own_backend and connection == conf.database.connection:
+    if (backend == own_backend
+            and connection == db_engine.connection_url(conf)):
         return db_engine.from_conf(conf)
     return None
 
@@ -173,11 +168,12 @@ def open_persistence(conf):
     options = persistence_conf(conf)
     kwargs = {}
     shared = _shared_database(conf, options['connection'],
-                              conf.persistence.backend, 'asyncapi-sql')
+                              conf.async_api_persistence.backend,
+                              'asyncapi-sql')
     if shared is not None:
         kwargs['engine'] = shared.engine
     manager = driver.DriverManager(
-        'taskflow.persistence', conf.persistence.backend,
+        'taskflow.persistence', conf.async_api_persistence.backend,
         invoke_on_load=True, invoke_args=(options,), invoke_kwds=kwargs)
     return manager.driver
 
@@ -187,11 +183,11 @@ def open_board(conf, persistence, name=None):
     options = board_conf(conf)
     kwargs = {}
     shared = _shared_database(conf, options.get('connection'),
-                              conf.jobboard.backend, 'sqlalchemy')
+                              conf.async_api_jobboard.backend, 'sqlalchemy')
     if shared is not None:
         kwargs['database'] = shared
-    name = name or conf.jobboard.board_name
-    cls = _BOARD_CLASSES.get(conf.jobboard.backend)
+    name = name or conf.async_api_jobboard.board_name
+    cls = _BOARD_CLASSES.get(conf.async_api_jobboard.backend)
     if cls is not None:
         board = cls(name, options, persistence=persistence)
     else:

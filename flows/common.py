@@ -22,10 +22,10 @@ from taskflow import retry
 from taskflow import task
 
 from async_api.common import exception
-from async_api import conf as async_conf
-from async_api.db import nodes as db_nodes
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
+from async_api.baremetal.drivers import base as driver_base
 from async_api.operations import registry
 
 LOG = log.getLogger(__name__)
@@ -66,7 +66,8 @@ class PreCheckFailed(OperationError):
 class BMCRetry(retry.Retry):
     """Retry a BMC step on transient driver errors, with backoff.
 
-    Only :class:`~async_api.drivers.base.TransientDriverError` (a timeout,
+    Only :class:`~async_api.baremetal.drivers.base.TransientDriverError`
+    (a timeout,
     a busy BMC, a dropped connection) is retried: wrong credentials or an
     unsupported request fail at once. Each attempt after the first waits
     ``delay * 2 ** (attempt - 2)`` seconds; every retry is a task event

@@ -17,9 +17,9 @@ node's in-progress marks.
 from taskflow.patterns import graph_flow
 from taskflow import task
 
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
+from async_api.baremetal.drivers import base as driver_base
 from async_api.operations import registry
 from flows import common
 

@@ -16,8 +16,8 @@ from taskflow.patterns import linear_flow
 from taskflow import task
 
 from async_api.common import exception
-from async_api.db import nodes as db_nodes
-from async_api.drivers import base as driver_base
+from async_api.baremetal.db import nodes as db_nodes
+from async_api.baremetal.drivers import base as driver_base
 from async_api.operations import registry
 from flows import common
 

@@ -1,21 +1,20 @@
-"""The WSGI application of the REST API.
+"""What the library adds around a Pecan application.
 
-From the outside in: oslo.middleware's ``RequestId`` (every response
-carries ``x-openstack-request-id``), :class:`~async_api.api.errors.
+A service builds its Pecan app with :data:`PECAN_CONFIG` and the hooks of
+:func:`make_hooks`, then wraps it with :func:`wrap`. From the outside in:
+oslo.middleware's ``RequestId`` (every response carries
+``x-openstack-request-id``), :class:`~async_api.api.errors.
 ErrorMiddleware` (every error is an API-SIG body),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
-requests with an ``Idempotency-Key``), then Pecan with the hooks of
+requests with an ``Idempotency-Key``), then the app with the hooks of
 :mod:`async_api.api.hooks`.
 """
 
 from oslo_middleware import request_id
-import pecan
 
-from async_api.api.controllers import root
 from async_api.api import errors
 from async_api.api import hooks
 from async_api.api import idempotency
-from async_api import conf as async_conf
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {
@@ -23,23 +22,27 @@ PECAN_CONFIG = {
     'debug': False,
     # /v1/nodes and /v1/nodes/ are the same; no redirects to add a slash.
     'force_canonical': False,
-    # A node named "web.json" is a name, not a request for JSON.
+    # A resource named "web.json" is a name, not a request for JSON.
     'guess_content_type_from_ext': False,
 }
 
 
-def setup_app(conf=None):
-    """Build the WSGI application.
+def make_hooks(conf, context_hook=None):
+    """The Pecan hooks the library's controllers need.
 
-    :param conf: an oslo.config ``ConfigOpts`` with the ``[api]`` group
-        registered; ``async_api.conf.CONF`` by default.
+    :param conf: a ``ConfigOpts`` with the library's options registered.
+    :param context_hook: the service's own hook that sets
+        ``request.context`` (an oslo.context ``RequestContext``); by
+        default :class:`~async_api.api.hooks.ContextHook`, which reads the
+        project and user from the headers keystonemiddleware sets.
     """
-    conf = conf or async_conf.CONF
-    app = pecan.make_app(
-        root.RootController(),
-        hooks=[hooks.ConfigHook(conf), hooks.ContextHook(conf),
-               hooks.NoExceptionTracebackHook()],
-        **PECAN_CONFIG)
+    return [hooks.ConfigHook(conf),
+            context_hook or hooks.ContextHook(),
+            hooks.NoExceptionTracebackHook()]
+
+
+def wrap(app, conf):
+    """Wrap a WSGI app in the library's middlewares (see above)."""
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = errors.ErrorMiddleware(app)
     return request_id.RequestId(app)

@@ -9,29 +9,24 @@ from async_api.api import errors
 
 
 class ContextHook(hooks.PecanHook):
-    """Give each request an oslo.context ``RequestContext``.
+    """Give each request an oslo.context ``RequestContext``, unless an
+    earlier hook or middleware gave it one.
 
-    With ``[api]auth_strategy = noauth`` nobody is authenticated: the
-    project and user are whatever the ``X-Project-Id`` and ``X-User-Id``
-    headers say, or None (which sees every project).
+    The project, user and roles come from the headers keystonemiddleware's
+    ``auth_token`` sets (``X-Project-Id``, ``X-User-Id``, ``X-Roles``); a
+    service that authenticates otherwise passes its own hook to
+    :func:`async_api.api.app.make_hooks`.
     """
-
-    def __init__(self, conf):
-        self.conf = conf
 
     # on_route, not before: _lookup methods resolve resources while the
     # request is being routed.
     def on_route(self, state):
         request = state.request
-        project_id = user_id = None
-        if self.conf.api.auth_strategy == 'noauth':
-            project_id = request.headers.get('X-Project-Id') or None
-            user_id = request.headers.get('X-User-Id') or None
-        request.context = context.RequestContext(
-            request_id=errors.request_id(request.environ),
-            project_id=project_id,
-            user_id=user_id,
-            is_admin=False)
+        if getattr(request, 'context', None) is not None:
+            return
+        request.context = context.RequestContext.from_environ(
+            request.environ,
+            request_id=errors.request_id(request.environ))
 
 
 class ConfigHook(hooks.PecanHook):

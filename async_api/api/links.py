@@ -8,7 +8,7 @@ import pecan
 def base_url(request=None):
     """Root URL of the API: ``[api]public_endpoint`` or the request's."""
     request = request or pecan.request
-    public = request.cfg.api.public_endpoint
+    public = request.cfg.async_api_api.public_endpoint
     return (public or request.application_url).rstrip('/')
 
 

@@ -10,7 +10,7 @@ SORT_DIRS = ('asc', 'desc')
 
 def limit(requested):
     """The page size: ``requested``, capped by ``[api]max_limit``."""
-    max_limit = pecan.request.cfg.api.max_limit
+    max_limit = pecan.request.cfg.async_api_api.max_limit
     if requested is None:
         return max_limit
     if requested <= 0:

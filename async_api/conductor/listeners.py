@@ -10,7 +10,8 @@
     flow REVERTED                task failed, or cancelled if a cancel
                                  request was the cause
     flow FAILURE                 task error (a revert failed); the resource
-                                 is marked sync_state 'error'
+                                 is marked by its type's ``mark_error``
+                                 hook (:mod:`async_api.resources`)
     flow SUSPENDED               nothing: the job is abandoned and resumed
 
 On a serial engine the reports of quiet transitions (the flow's start,
@@ -43,8 +44,8 @@ from taskflow.types import failure as tf_failure
 from async_api.common import exception
 from async_api.db import deferred
 from async_api.db import engine as db_engine
-from async_api.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
+from async_api import resources
 from async_api.tasks import states
 
 LOG = log.getLogger(__name__)
@@ -96,16 +97,6 @@ def _jsonable(value):
     except (TypeError, ValueError):
         return repr(value)[:255]
     return value
-
-
-def mark_node_error(resource_uuid, message):
-    db_nodes.update_node(resource_uuid, {'sync_state': 'error',
-                                         'last_error': message})
-
-
-#: How to tell a resource that it needs an operator, by resource type.
-#: Services with their own resource types add theirs here.
-RESOURCE_ERROR_MARKERS = {'node': mark_node_error}
 
 
 class TaskReporter(listener_base.Listener):
@@ -354,14 +345,14 @@ class TaskReporter(listener_base.Listener):
         if self._lost():
             return
         task = db_tasks.get_task(self.task_uuid)
-        marker = RESOURCE_ERROR_MARKERS.get(task.resource_type)
-        if marker is None:
+        hooks = resources.get(task.resource_type)
+        if hooks is None or hooks.mark_error is None:
             LOG.error('Task %s left %s %s needing an operator: %s',
                       self.task_uuid, task.resource_type,
                       task.resource_uuid, message)
             return
         try:
-            marker(task.resource_uuid, message)
+            hooks.mark_error(task.resource_uuid, message)
         except exception.NotFound:
             LOG.warning('%s %s vanished while task %s failed',
                         task.resource_type, task.resource_uuid,

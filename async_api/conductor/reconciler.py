@@ -51,7 +51,7 @@ class Reconciler:
 
     @property
     def interval(self):
-        return self.conf.lanes.reconcile_interval
+        return self.conf.async_api_lanes.reconcile_interval
 
     def start(self):
         if self._thread is not None:
@@ -93,7 +93,7 @@ class Reconciler:
     def repost_missing(self):
         """Post again the tasks whose job is not on the board."""
         cutoff = timeutils.utcnow() - datetime.timedelta(
-            seconds=self.conf.lanes.repost_after)
+            seconds=self.conf.async_api_lanes.repost_after)
         # Tasks first, then the board: a job consumed in between belongs
         # to a task that finished first, which take_over_posting refuses.
         candidates = db_tasks.list_unposted(cutoff)

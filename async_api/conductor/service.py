@@ -31,6 +31,7 @@ promoted and posted. Each service also runs a
 """
 
 import contextlib
+import socket
 import threading
 
 import futurist
@@ -254,19 +255,24 @@ class ConductorService:
     :param conf: an oslo.config ``ConfigOpts`` with async_api's options.
     :param workers: how many conductors, hence jobs at a time.
     :param persistence: a TaskFlow persistence backend; by default one is
-        opened from ``[persistence]`` (and closed by :meth:`stop`).
+        opened from ``[async_api_persistence]`` (and closed by :meth:`stop`).
     :param board_factory: ``f(index, persistence)`` returning a connected
         jobboard for worker ``index``; by default
         :func:`async_api.backends.open_board`.
     :param engine: TaskFlow engine type (``parallel`` or ``serial``);
-        default ``[conductor]engine``.
+        default ``[async_api_conductor]engine``.
     :param executor_workers: threads of the shared executor of parallel
         engines (default ``2 * workers``).
+    :param host: this host's name, the prefix of the conductors' names
+        and written on task events (default: the machine's host name).
+    :param periodic_tasks: the service's own periodic work: objects with
+        ``start()`` and ``stop()``, started and stopped with the
+        conductors (the library's own periodic work always runs).
     """
 
     def __init__(self, conf, workers=1, persistence=None,
                  board_factory=None, engine=None,
-                 executor_workers=None):
+                 executor_workers=None, host=None, periodic_tasks=()):
         if workers < 1:
             raise ValueError('workers must be at least 1, not %s' % workers)
         self.conf = conf
@@ -274,12 +280,15 @@ class ConductorService:
         self._persistence = persistence
         self._own_persistence = persistence is None
         self._board_factory = board_factory or self._open_board
-        self._engine = engine or conf.conductor.engine
+        self._engine = engine or conf.async_api_conductor.engine
         self._executor_workers = executor_workers or 2 * workers
         self._executor = None
-        self._keeper = heartbeat.ClaimKeeper(conf.jobboard.claim_expiry)
+        self._keeper = heartbeat.ClaimKeeper(
+            conf.async_api_jobboard.claim_expiry)
         self.reconciler = reconciler.Reconciler(conf)
-        self.periodic_tasks = periodics.PeriodicTasks(conf)
+        self.host = host or socket.gethostname()
+        self.periodic_tasks = [periodics.library_periodics(conf)]
+        self.periodic_tasks.extend(periodic_tasks)
         self.conductors = []
         self._threads = []
         self._boards = []
@@ -294,7 +303,7 @@ class ConductorService:
         return backends.open_board(self.conf, persistence)
 
     def _name(self, index):
-        return '%s-%s-%d' % (self.conf.host,
+        return '%s-%s-%d' % (self.host,
                              uuidutils.generate_uuid(dashed=False)[:8],
                              index)
 
@@ -317,8 +326,8 @@ class ConductorService:
                 conductor = TaskConductor(
                     self._name(index), board, persistence=self._persistence,
                     engine=self._engine, engine_options=engine_options,
-                    wait_timeout=self.conf.jobboard.poll_interval,
-                    host=self.conf.host, keeper=self._keeper,
+                    wait_timeout=self.conf.async_api_jobboard.poll_interval,
+                    host=self.host, keeper=self._keeper,
                     conf=self.conf)
                 conductor.claim_offset = index
                 thread = threading.Thread(target=self._run, args=(conductor,),
@@ -327,7 +336,8 @@ class ConductorService:
                 self._threads.append(thread)
                 thread.start()
             self.reconciler.start()
-            self.periodic_tasks.start()
+            for periodic in self.periodic_tasks:
+                periodic.start()
             LOG.info('Started %d conductor(s): %s', self.workers,
                      ', '.join(c.name for c in self.conductors))
 
@@ -349,7 +359,11 @@ class ConductorService:
         for conductor in self.conductors:
             conductor.stop()
         finished = self.wait(timeout)
-        self.periodic_tasks.stop()
+        for periodic in reversed(self.periodic_tasks):
+            try:
+                periodic.stop()
+            except Exception:
+                LOG.exception('Could not stop periodic tasks %s', periodic)
         with self._lock:
             self._keeper.stop()
             for board in self._boards:

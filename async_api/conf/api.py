@@ -1,29 +1,20 @@
-"""Options of the ``[api]`` group: the REST API service."""
+"""Options of the ``[async_api_api]`` group: the library's HTTP parts.
+
+They apply wherever the library's controllers are mounted (task and
+event collections, action answers); the service that mounts them keeps
+its own ``[api]`` group for where it listens and how it authenticates.
+"""
 
 from oslo_config import cfg
 
-GROUP = 'api'
+GROUP = 'async_api_api'
 
 opts = [
-    cfg.HostAddressOpt('host_ip',
-                       default='127.0.0.1',
-                       help='Address the API service listens on. The '
-                            'default keeps a fresh install off the '
-                            'network; use 0.0.0.0 to listen everywhere.'),
-    cfg.PortOpt('port',
-                default=6386,
-                help='Port the API service listens on.'),
     cfg.IntOpt('max_limit',
                default=1000,
                min=1,
                help='The most items a collection returns in one page, '
                     'whatever limit the client asks for.'),
-    cfg.StrOpt('auth_strategy',
-               default='noauth',
-               choices=[('noauth', 'No authentication: the project and '
-                                   'user are taken from the X-Project-Id '
-                                   'and X-User-Id headers when present.')],
-               help='How API requests are authenticated.'),
     cfg.URIOpt('public_endpoint',
                help='Public URL of the API, used in links and Location '
                     'headers (for example https://api.example.com/async). '

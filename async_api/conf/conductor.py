@@ -1,8 +1,8 @@
-"""Options of the ``[conductor]`` group."""
+"""Options of the ``[async_api_conductor]`` group."""
 
 from oslo_config import cfg
 
-GROUP = 'conductor'
+GROUP = 'async_api_conductor'
 
 opts = [
     cfg.IntOpt('workers',

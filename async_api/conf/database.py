@@ -1,22 +1,25 @@
-"""Options of the ``[database]`` group.
+"""Options of the ``[async_api_database]`` group: where the library's
+tables are.
 
-The group itself belongs to oslo.db; async_api only sets the default
-connection (embedded SQLite under ``state_path``).
+By default the library shares the host service's database: its tables
+carry the ``async_api_`` prefix and its migrations keep their own version
+table, so they live beside the host's (see
+doc/source/user/library.rst). Set ``connection`` to keep them apart.
 """
 
 from oslo_config import cfg
-from oslo_db import options as db_options
 
-DEFAULT_SQLITE_NAME = 'async_api.sqlite'
+GROUP = 'async_api_database'
+
+opts = [
+    cfg.StrOpt('connection',
+               secret=True,
+               help='Database URL of the library\'s tables (tasks, '
+                    'events, lanes, idempotency keys, the SQL jobboard '
+                    'and flow progress). By default the host service\'s '
+                    '[database]connection.'),
+]
 
 
 def register_opts(conf):
-    db_options.set_defaults(
-        conf, connection='sqlite:///$state_path/' + DEFAULT_SQLITE_NAME)
-
-
-def list_opts():
-    """The oslo.db options, with this project's default connection."""
-    conf = cfg.ConfigOpts()
-    register_opts(conf)
-    return db_options.list_opts()
+    conf.register_opts(opts, group=GROUP)

@@ -1,8 +1,8 @@
-"""Options of the ``[idempotency]`` group."""
+"""Options of the ``[async_api_idempotency]`` group."""
 
 from oslo_config import cfg
 
-GROUP = 'idempotency'
+GROUP = 'async_api_idempotency'
 
 opts = [
     cfg.IntOpt('key_ttl',

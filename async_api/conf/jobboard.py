@@ -1,4 +1,5 @@
-"""Options of the ``[jobboard]`` group: where jobs are posted and claimed.
+"""Options of the ``[async_api_jobboard]`` group: where jobs are posted
+and claimed.
 
 The default board (``sqlalchemy``) lives in the service's database. The
 others are TaskFlow's own boards on a coordination server; the options
@@ -8,7 +9,7 @@ below are translated into each board's configuration by
 
 from oslo_config import cfg
 
-GROUP = 'jobboard'
+GROUP = 'async_api_jobboard'
 
 #: The boards whose options :func:`async_api.backends.board_conf` knows.
 BACKENDS = ('sqlalchemy', 'redis', 'etcd', 'zookeeper')

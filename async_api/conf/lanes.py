@@ -1,4 +1,4 @@
-"""Options of the ``[lanes]`` group: ordered per-resource execution.
+"""Options of the ``[async_api_lanes]`` group: ordered per-resource execution.
 
 Every resource has one lane: its tasks run one at a time, in the order
 they were accepted (see doc/source/user/ordering.rst).
@@ -6,7 +6,7 @@ they were accepted (see doc/source/user/ordering.rst).
 
 from oslo_config import cfg
 
-GROUP = 'lanes'
+GROUP = 'async_api_lanes'
 
 opts = [
     cfg.IntOpt('max_queued_per_resource',

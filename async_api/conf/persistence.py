@@ -1,8 +1,9 @@
-"""Options of the ``[persistence]`` group: where flow progress is saved."""
+"""Options of the ``[async_api_persistence]`` group: where flow progress
+is saved."""
 
 from oslo_config import cfg
 
-GROUP = 'persistence'
+GROUP = 'async_api_persistence'
 
 opts = [
     cfg.StrOpt('backend',

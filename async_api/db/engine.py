@@ -14,6 +14,7 @@ QueuePool instead, with oslo.db's error translation all the same.
 import contextlib
 import os
 
+from oslo_config import cfg
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import exc_filters
 import sqlalchemy as sa
@@ -21,7 +22,6 @@ from sqlalchemy.engine import url as sa_url
 from sqlalchemy import orm
 from sqlalchemy import pool
 
-from async_api import conf as async_conf
 
 # Writers from several processes share one SQLite file: WAL lets readers go
 # on while one writes, synchronous=NORMAL is durable across a process crash
@@ -141,21 +141,59 @@ class Database:
 _DATABASE = None
 
 
+def connection_url(conf):
+    """The URL of the library's tables.
+
+    ``[async_api_database]connection`` when set, else the host service's
+    own ``[database]connection`` (oslo.db's group, registered by the
+    host): by default the library shares the host's database.
+    """
+    url = conf.async_api_database.connection
+    if url:
+        return url
+    try:
+        url = conf.database.connection
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
+        url = None
+    if not url:
+        raise cfg.RequiredOptError('connection',
+                                   cfg.OptGroup('async_api_database'))
+    return url
+
+
+def pool_options(conf):
+    """oslo.db's pool settings from the host's ``[database]``, if any."""
+    try:
+        database = conf.database
+        values = (('pool_size', database.max_pool_size),
+                  ('max_overflow', database.max_overflow),
+                  ('pool_timeout', database.pool_timeout),
+                  ('pool_recycle', database.connection_recycle_time))
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
+        return {}
+    return {key: value for key, value in values if value is not None}
+
+
 def from_conf(conf):
-    """The process-wide :class:`Database` for ``[database]`` in ``conf``.
+    """The process-wide :class:`Database` for the library's tables.
 
     Pool and retry settings are read from ``[database]`` by oslo.db itself.
     """
     global _DATABASE
     if _DATABASE is None:
-        _DATABASE = Database(conf.database.connection)
+        _DATABASE = Database(connection_url(conf))
     return _DATABASE
 
 
 def current():
-    """The process-wide :class:`Database`, built from CONF on first use."""
+    """The process-wide :class:`Database`.
+
+    Set up by :func:`from_conf` (or :func:`set_database`) when the
+    service starts; until then there is none to use.
+    """
     if _DATABASE is None:
-        return from_conf(async_conf.CONF)
+        raise RuntimeError('The async_api database is not set up: call '
+                           'async_api.db.engine.from_conf(conf) first')
     return _DATABASE
 
 

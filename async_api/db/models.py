@@ -23,37 +23,6 @@ def _timestamps():
     )
 
 
-class Node(Base):
-    """A bare-metal node: the reference service's resource."""
-
-    __tablename__ = 'nodes'
-    __table_args__ = (
-        sa.UniqueConstraint('uuid', name='uniq_nodes0uuid'),
-        sa.UniqueConstraint('name', name='uniq_nodes0name'),
-        sa.Index('nodes_project_id_idx', 'project_id'),
-    )
-
-    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    uuid = sa.Column(sa.String(36), nullable=False)
-    name = sa.Column(sa.String(255), nullable=True)
-    project_id = sa.Column(sa.String(255), nullable=True)
-    driver = sa.Column(sa.String(64), nullable=False)
-    # Secrets inside are masked by the API; stored as given.
-    driver_info = sa.Column(sa.JSON, nullable=False, default=dict)
-    extra = sa.Column(sa.JSON, nullable=False, default=dict)
-    power_state = sa.Column(sa.String(15), nullable=True)
-    target_power_state = sa.Column(sa.String(15), nullable=True)
-    provision_state = sa.Column(sa.String(15), nullable=False,
-                                default='available')
-    sync_state = sa.Column(sa.String(15), nullable=False, default='in_sync')
-    last_error = sa.Column(sa.Text, nullable=True)
-    last_task_uuid = sa.Column(sa.String(36), nullable=True)
-    # Last stored driver validation, so GET .../validate never reaches a BMC.
-    validation = sa.Column(sa.JSON, nullable=True)
-    validated_at = sa.Column(sa.DateTime, nullable=True)
-    created_at, updated_at = _timestamps()
-
-
 class Task(Base):
     """One accepted operation on one resource.
 
@@ -194,24 +163,3 @@ class IdempotencyKey(Base):
     created_at = sa.Column(sa.DateTime, nullable=False,
                            default=timeutils.utcnow)
     expires_at = sa.Column(sa.DateTime, nullable=False)
-
-
-class Conductor(Base):
-    """A conductor process's heartbeat.
-
-    Periodic sweeps (power sync, validation) divide nodes among the
-    conductors whose heartbeat is recent, so that each node is looked at
-    by one conductor per sweep.
-    """
-
-    __tablename__ = 'conductors'
-    __table_args__ = (
-        sa.UniqueConstraint('hostname', name='uniq_conductors0hostname'),
-    )
-
-    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    hostname = sa.Column(sa.String(255), nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False,
-                           default=timeutils.utcnow)
-    heartbeat_at = sa.Column(sa.DateTime, nullable=False,
-                             default=timeutils.utcnow)

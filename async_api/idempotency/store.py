@@ -112,7 +112,7 @@ def begin(conf, project_id, key, fingerprint):
     :raises IdempotencyKeyInUse: the first request is still being accepted.
     """
     project_id = project_id or ''
-    opts = conf.idempotency
+    opts = conf.async_api_idempotency
     # Two rounds: a first insert may lose to a key that then turns out to
     # be expired, or purged in between.
     for _ in range(2):

@@ -21,6 +21,7 @@ from async_api.db import tasks as db_tasks
 from async_api.idempotency import keys
 from async_api.idempotency import store
 from async_api.operations import registry
+from async_api import resources as resource_types
 from async_api.tasks import lanes
 from async_api.tasks import posting
 from async_api.tasks import states
@@ -62,7 +63,9 @@ def submit(context, operation_name, resource_uuid, params, conf=None,
     :param resources: UUIDs of other resources the operation works on (the
         target of a move, say). The task holds the lanes of all of them:
         it starts after every task accepted before it on any of them, and
-        the tasks accepted after it on any of them wait for it.
+        the tasks accepted after it on any of them wait for it. By
+        default, what the resource type's ``lanes`` hook says
+        (:mod:`async_api.resources`).
     :raises InvalidParameter: the parameters do not meet the schema;
         nothing is stored.
     :raises OperationNotFound: no such operation.
@@ -75,6 +78,10 @@ def submit(context, operation_name, resource_uuid, params, conf=None,
     operation = registry.get(operation_name)
     params = dict(params or {})
     validate_params(operation, params)
+    if resources is None:
+        hooks = resource_types.get(operation.resource_type)
+        if hooks is not None and hooks.lanes is not None:
+            resources = hooks.lanes(resource_uuid, params)
     resources = db_lanes.lane_resources(resource_uuid, resources)
     if idempotency_key is None:
         return _accept(conf, context, operation, resources, params,
@@ -108,9 +115,9 @@ def _accept(conf, context, operation, resources, params, task_uuid):
     }
     if task_uuid is not None:
         values['uuid'] = task_uuid
+    limit = conf.async_api_lanes.max_queued_per_resource
     try:
-        task = db_lanes.accept(values, resources,
-                               limit=conf.lanes.max_queued_per_resource)
+        task = db_lanes.accept(values, resources, limit=limit)
     except db_exc.DBDuplicateEntry:
         # Created by an earlier holder of the same reservation.
         return db_tasks.get_task(task_uuid)

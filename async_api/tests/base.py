@@ -4,7 +4,8 @@ import fixtures
 from oslo_config import fixture as config_fixture
 import testtools
 
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal import hooks
 
 
 class TestCase(testtools.TestCase):
@@ -13,6 +14,8 @@ class TestCase(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.useFixture(fixtures.Timeout(240, gentle=True))
+        async_conf.register_opts(async_conf.CONF)
+        hooks.register()
         self.config = self.useFixture(
             config_fixture.Config(async_conf.CONF)).config
         async_conf.CONF([], project='async_api', default_config_files=[])

@@ -56,7 +56,7 @@ def start_api(directory):
     config = write_config(directory, port)
 
     def command(name):
-        return [sys.executable, '-m', 'async_api.command.' + name,
+        return [sys.executable, '-m', 'async_api.baremetal.command.' + name,
                 '--config-file', config]
 
     subprocess.run(command('dbsync') + ['upgrade'], check=True,
@@ -81,7 +81,7 @@ def start_api(directory):
 def make_nodes(directory, count):
     """Insert ``count`` fake nodes straight into the database (fast)."""
     from async_api.db import engine
-    from async_api.db import nodes as db_nodes
+    from async_api.baremetal.db import nodes as db_nodes
 
     database = engine.Database('sqlite:///' + os.path.join(
         directory, 'async_api.sqlite'))

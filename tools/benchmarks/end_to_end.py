@@ -50,11 +50,11 @@ from taskflow.persistence.backends import impl_memory  # noqa: E402
 from async_api import backends  # noqa: E402
 from async_api.conductor import listeners  # noqa: E402
 from async_api.conductor import service  # noqa: E402
-from async_api import conf as async_conf  # noqa: E402
+from async_api.baremetal import conf as async_conf  # noqa: E402
 from async_api.db import engine as db_engine  # noqa: E402
 from async_api.db import migration  # noqa: E402
 from async_api.db import models  # noqa: E402
-from async_api.db import nodes as db_nodes  # noqa: E402
+from async_api.baremetal.db import nodes as db_nodes  # noqa: E402
 from async_api.operations import registry  # noqa: E402
 from async_api.tasks import states  # noqa: E402
 from async_api.tasks import submit  # noqa: E402
@@ -66,7 +66,8 @@ def prepare(directory, poll_interval):
     conf([], project='async_api', default_config_files=[])
     conf.set_override('state_path', directory)
     conf.set_override('host', 'bench')
-    conf.set_override('poll_interval', poll_interval, group='jobboard')
+    conf.set_override('poll_interval', poll_interval,
+                      group='async_api_jobboard')
     migration.upgrade(db_engine.from_conf(conf).engine)
     registry.register(benchmark.NOOP3)
     return conf
@@ -269,7 +270,7 @@ def main():
     print('\n%d tasks of a 3-step linear flow per round on %d nodes, median '
           'of %d rounds;\none process, SQLite file (WAL, synchronous=NORMAL)'
           ', %s engines' % (args.tasks, args.nodes, args.rounds,
-                            args.engine or conf.conductor.engine))
+                            args.engine or conf.async_api_conductor.engine))
     header = '%-48s %8s %9s %11s %9s' % (
         '', 'tasks/s', 'vs memory', 'CPU ms/task', 'submits/s')
     print(header)

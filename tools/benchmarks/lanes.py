@@ -36,7 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from async_api import backends  # noqa: E402
 from async_api.conductor import service  # noqa: E402
-from async_api import conf as async_conf  # noqa: E402
+from async_api.baremetal import conf as async_conf  # noqa: E402
 from async_api.db import engine as db_engine  # noqa: E402
 from async_api.db import migration  # noqa: E402
 from async_api.db import models  # noqa: E402
@@ -51,9 +51,10 @@ def prepare(directory, tasks):
     conf([], project='async_api', default_config_files=[])
     conf.set_override('state_path', directory)
     conf.set_override('host', 'bench')
-    conf.set_override('poll_interval', 0.05, group='jobboard')
+    conf.set_override('poll_interval', 0.05, group='async_api_jobboard')
     # Every task of the 1-resource round queues on one lane.
-    conf.set_override('max_queued_per_resource', tasks, group='lanes')
+    conf.set_override('max_queued_per_resource', tasks,
+                      group='async_api_lanes')
     migration.upgrade(db_engine.from_conf(conf).engine)
     registry.register(benchmark.NOOP3)
     return conf

@@ -4,7 +4,7 @@
 Starts the real ``async-api-api`` on a SQLite file in a temporary
 directory (as ``accept_latency.py`` does). This process plays one
 conductor: it opens the same database and runs
-:meth:`async_api.conductor.periodics.PeriodicTasks.sync_power_states`
+:meth:`async_api.baremetal.periodics.PeriodicTasks.sync_power_states`
 
 * over ``--fake`` fake-driver nodes (default 1,000): the sweep's own cost
   (queries, conditional writes, the per-BMC limiter, the pool);
@@ -32,10 +32,10 @@ import requests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import accept_latency  # noqa: E402
 
-from async_api.conductor import periodics  # noqa: E402
-from async_api import conf as async_conf  # noqa: E402
+from async_api.baremetal import periodics  # noqa: E402
+from async_api.baremetal import conf as async_conf  # noqa: E402
 from async_api.db import engine as db_engine  # noqa: E402
-from async_api.db import nodes as db_nodes  # noqa: E402
+from async_api.baremetal.db import nodes as db_nodes  # noqa: E402
 from async_api.tests.emulators import redfish  # noqa: E402
 
 

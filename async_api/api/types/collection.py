@@ -3,7 +3,6 @@
 from wsme import types as wtypes
 
 from async_api.api.types import event
-from async_api.api.types import node
 from async_api.api.types import task
 
 
@@ -11,12 +10,6 @@ class Collection(wtypes.Base):
     """Base of every collection; ``next`` is absent on the last page."""
 
     next = wtypes.text
-
-
-class NodeCollection(Collection):
-    """``{"nodes": [...], "next": ...}``."""
-
-    nodes = [node.Node]
 
 
 class TaskCollection(Collection):

@@ -53,7 +53,7 @@ class ServiceProcess(fixtures.Fixture):
         self.log_path = os.path.join(log_dir, '%s.log' % self.name)
         self._log = open(self.log_path, 'wb')
         self.addCleanup(self._log.close)
-        module = 'async_api.command.%s' % self.command
+        module = 'async_api.baremetal.command.%s' % self.command
         self.process = subprocess.Popen(
             [sys.executable, '-m', module, '--config-file', self.config_file,
              '--log-file', self.log_path + '.oslo'],

@@ -2,7 +2,7 @@
 
 from async_api import backends
 from async_api import boards
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.tests import base
 
 
@@ -19,7 +19,7 @@ class TestBoardConf(base.TestCase):
     def test_redis(self):
         self.config(backend='redis', hosts=['redis.example:6380'],
                     password='s3cret', claim_expiry=12.5, redis_db=2,
-                    group='jobboard')
+                    group='async_api_jobboard')
         conf = backends.board_conf(async_conf.CONF)
         self.assertEqual('redis', conf['board'])
         self.assertEqual(('redis.example', 6380),
@@ -34,7 +34,8 @@ class TestBoardConf(base.TestCase):
 
     def test_redis_default_port_and_sentinel(self):
         self.config(backend='redis', hosts=['s1', 's2:26380'],
-                    redis_sentinel='mymaster', port=26379, group='jobboard')
+                    redis_sentinel='mymaster', port=26379,
+                    group='async_api_jobboard')
         conf = backends.board_conf(async_conf.CONF)
         self.assertEqual(('s1', 26379), (conf['host'], conf['port']))
         self.assertEqual('mymaster', conf['sentinel'])
@@ -42,7 +43,7 @@ class TestBoardConf(base.TestCase):
 
     def test_etcd_ttl_is_whole_seconds(self):
         self.config(backend='etcd', hosts=['etcd1'], claim_expiry=2.2,
-                    group='jobboard')
+                    group='async_api_jobboard')
         conf = backends.board_conf(async_conf.CONF)
         self.assertEqual(('etcd1', 2379), (conf['host'], conf['port']))
         self.assertEqual(3, conf['ttl'])
@@ -51,7 +52,7 @@ class TestBoardConf(base.TestCase):
 
     def test_zookeeper_session_is_the_claim(self):
         self.config(backend='zookeeper', hosts=['z1', 'z2:2182'],
-                    claim_expiry=8, group='jobboard')
+                    claim_expiry=8, group='async_api_jobboard')
         conf = backends.board_conf(async_conf.CONF)
         self.assertEqual('z1:2181,z2:2182', conf['hosts'])
         self.assertEqual(8.0, conf['timeout'])
@@ -59,7 +60,8 @@ class TestBoardConf(base.TestCase):
 
     def test_persistence_gets_the_pool_settings(self):
         self.config(max_pool_size=7, max_overflow=3, group='database')
-        self.config(connection='postgresql://h/flows', group='persistence')
+        self.config(connection='postgresql://h/flows',
+                    group='async_api_persistence')
         conf = backends.persistence_conf(async_conf.CONF)
         self.assertEqual('postgresql://h/flows', conf['connection'])
         self.assertEqual((7, 3), (conf['pool_size'], conf['max_overflow']))

@@ -46,7 +46,7 @@ class ServiceTestCase(base.TestCase):
 
     def dbsync(self, config_file):
         result = subprocess.run(
-            [sys.executable, '-m', 'async_api.command.dbsync',
+            [sys.executable, '-m', 'async_api.baremetal.command.dbsync',
              '--config-file', config_file, 'upgrade'],
             capture_output=True, text=True, timeout=120)
         self.assertEqual(0, result.returncode, result.stderr)

@@ -6,7 +6,7 @@ from taskflow import exceptions as tf_exc
 from taskflow import states as tf_states
 
 from async_api import backends
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.tests import base
 from async_api.tests import servers
 
@@ -22,7 +22,7 @@ class BoardClaimsMixin:
         hosts = url.split('//', 1)[-1]
         self.config(backend=self.BACKEND, hosts=hosts.split(','),
                     board_name='claims-%s' % self.id().rsplit('.', 1)[-1],
-                    claim_expiry=EXPIRY, group='jobboard')
+                    claim_expiry=EXPIRY, group='async_api_jobboard')
         self.board = self.open()
 
     def open(self):

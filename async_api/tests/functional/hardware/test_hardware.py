@@ -11,7 +11,7 @@ import os
 import time
 import types
 
-from async_api.drivers import base as driver_base
+from async_api.baremetal.drivers import base as driver_base
 from async_api.tests.emulators import ipmi
 from async_api.tests.emulators import redfish
 from async_api.tests.functional.api import base

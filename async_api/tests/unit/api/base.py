@@ -2,8 +2,8 @@
 
 import webtest
 
-from async_api.api import app
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.api import app
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.tests import base
 from async_api.tests import db_fixtures
 

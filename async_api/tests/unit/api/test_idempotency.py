@@ -4,8 +4,8 @@ import datetime
 
 from oslo_utils import timeutils
 
-from async_api import conf as async_conf
-from async_api.db import nodes as db_nodes
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.idempotency import keys
 from async_api.idempotency import store
@@ -105,7 +105,7 @@ class TestIdempotentActions(base.APITestCase):
         self.assertEqual(2, len(db_tasks.list_tasks()))
 
     def test_taken_over_key_finishes_the_first_requests_task(self):
-        self.config(lock_timeout=1, group='idempotency')
+        self.config(lock_timeout=1, group='async_api_idempotency')
         claim = store.begin(_conf(), '', KEY['Idempotency-Key'],
                             _fingerprint_of_power('on'))
         # The first request created its task under the reserved UUID and

@@ -2,7 +2,7 @@
 
 import testtools
 
-from async_api.api import json_patch
+from async_api.baremetal.api import json_patch
 from async_api.api import masking
 from async_api.common import exception
 

@@ -1,6 +1,6 @@
 """Actions on a node: accepted as tasks, answered 202."""
 
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
 from async_api.tests.unit.api import base

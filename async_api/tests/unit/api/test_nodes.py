@@ -4,7 +4,7 @@ import urllib.parse
 
 from oslo_utils import uuidutils
 
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import states
 from async_api.tests.unit.api import base
@@ -166,7 +166,7 @@ class TestList(base.APITestCase):
         self.assertEqual(3, pages)
 
     def test_max_limit(self):
-        self.config(max_limit=2, group='api')
+        self.config(max_limit=2, group='async_api_api')
         for i in range(3):
             self.create_node(name='n%d' % i)
         body = self.get_json('/v1/nodes?limit=50')

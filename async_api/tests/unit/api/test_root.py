@@ -4,9 +4,9 @@ from unittest import mock
 
 import fixtures
 
-from async_api.api.controllers import root
+from async_api.baremetal.api import root
 from async_api.api import hooks
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.tests.unit.api import base
 
 
@@ -33,7 +33,7 @@ class TestRoot(base.APITestCase):
 
     def test_public_endpoint_in_links(self):
         self.config(public_endpoint='https://api.example.com/async/',
-                    group='api')
+                    group='async_api_api')
         body = self.get_json('/v1')
         self.assertEqual('https://api.example.com/async/v1/nodes',
                          body['nodes'][0]['href'])

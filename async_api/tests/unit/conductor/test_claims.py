@@ -65,7 +65,7 @@ class TestClaimLoop(test_service.ServiceTestCase):
 
     def test_idle_conductor_wakes_on_a_post_in_this_process(self):
         # TaskFlow's own loop would sleep out the poll interval.
-        self.config(poll_interval=30, group='jobboard')
+        self.config(poll_interval=30, group='async_api_jobboard')
         self.start(workers=2)
         time.sleep(0.2)
         started = time.monotonic()
@@ -91,7 +91,7 @@ class TestClaimLoop(test_service.ServiceTestCase):
         self.assertEqual(5, len(calls))
 
     def test_parallel_engine(self):
-        self.config(engine='parallel', group='conductor')
+        self.config(engine='parallel', group='async_api_conductor')
         svc = self.start(workers=1)
         self.assertEqual('parallel', svc.conductors[0]._engine)
         row = self.wait_for(self.submit(self.make_node()))

@@ -7,9 +7,9 @@ from async_api.common import exception
 from async_api.conductor import listeners
 from async_api.db import deferred
 from async_api.db import engine as db_engine
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
+from async_api.baremetal.drivers import base as driver_base
 from async_api.persistence import backend as p_backend
 from async_api.tests.unit.flows import base
 from flows import common

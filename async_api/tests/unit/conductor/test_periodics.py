@@ -5,10 +5,11 @@ import datetime
 
 from oslo_utils import timeutils
 
-from async_api.conductor import periodics
-from async_api import conf as async_conf
-from async_api.db import nodes as db_nodes
-from async_api.db import sweeps
+from async_api.baremetal import periodics
+from async_api.conductor import periodics as library_periodics
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import nodes as db_nodes
+from async_api.baremetal.db import sweeps
 from async_api.idempotency import store
 from async_api.tasks import states
 from async_api.tests.unit.flows import base
@@ -91,7 +92,7 @@ class TestPeriodics(base.FlowTestCase):
     def test_purge(self):
         store.begin(async_conf.CONF, 'p', 'k1', 'f' * 64)
         later = timeutils.utcnow() + datetime.timedelta(days=2)
-        self.assertEqual(0, self.tasks.purge_idempotency_keys())
+        self.assertEqual(0, library_periodics.purge_idempotency_keys())
         self.assertEqual(1, store.purge_expired(now=later))
 
     def test_start_and_stop(self):

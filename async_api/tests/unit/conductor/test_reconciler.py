@@ -7,7 +7,7 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from async_api.conductor import reconciler
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import posting
@@ -20,7 +20,7 @@ class TestReconciler(test_service.ServiceTestCase):
 
     def setUp(self):
         super().setUp()
-        self.config(repost_after=0.2, group='lanes')
+        self.config(repost_after=0.2, group='async_api_lanes')
         self.reconciler = reconciler.Reconciler(async_conf.CONF,
                                                 board=self.poster)
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from taskflow.persistence.backends import impl_memory
 
 from async_api.conductor import service
-from async_api import conf as async_conf
-from async_api.db import nodes as db_nodes
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import board as sql_board
 from async_api.operations import registry
@@ -28,7 +28,7 @@ class ServiceTestCase(base.FlowTestCase):
     def setUp(self):
         super().setUp()
         self.config(host='testhost')
-        self.config(poll_interval=0.05, group='jobboard')
+        self.config(poll_interval=0.05, group='async_api_jobboard')
         self.path = 'test-' + uuidutils.generate_uuid()[:8]
         self.persistence = impl_memory.MemoryBackend()
         self.addCleanup(self.persistence.close)
@@ -53,7 +53,7 @@ class ServiceTestCase(base.FlowTestCase):
     def start(self, workers=2, board_factory=None):
         svc = service.ConductorService(
             async_conf.CONF, workers=workers, persistence=self.persistence,
-            board_factory=board_factory or self.open_board)
+            board_factory=board_factory or self.open_board, host='testhost')
         svc.start()
         self.addCleanup(svc.stop, 10)
         self.services.append(svc)
@@ -172,7 +172,7 @@ class TestConductorService(ServiceTestCase):
     def test_stop_suspends_and_another_conductor_resumes(self):
         svc = service.ConductorService(
             async_conf.CONF, workers=1, persistence=self.persistence,
-            board_factory=self.open_board)
+            board_factory=self.open_board, host='testhost')
         svc.start()
         node = self.make_node(fake_delay={'set_power_state': 0.5})
         task = self.submit(node)
@@ -204,7 +204,7 @@ class TestClaims(ServiceTestCase):
     def setUp(self):
         super().setUp()
         # Leases of 1 s that only the conductor's claim keeper renews.
-        self.config(claim_expiry=1.0, group='jobboard')
+        self.config(claim_expiry=1.0, group='async_api_jobboard')
 
     def lease_only_board(self, index, persistence):
         return self.open_board(index, persistence, claim_expiry=1.0,

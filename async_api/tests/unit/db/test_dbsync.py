@@ -16,7 +16,7 @@ class TestDbsyncCommand(base.TestCase):
 
     def _run(self, config_file, *args):
         return subprocess.run(
-            [sys.executable, '-m', 'async_api.command.dbsync',
+            [sys.executable, '-m', 'async_api.baremetal.command.dbsync',
              '--config-file', config_file] + list(args),
             capture_output=True, text=True, timeout=120)
 

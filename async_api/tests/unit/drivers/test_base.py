@@ -1,5 +1,5 @@
-from async_api.drivers import base as driver_base
-from async_api.drivers import fake
+from async_api.baremetal.drivers import base as driver_base
+from async_api.baremetal.drivers import fake
 from async_api.tests import base
 
 

@@ -1,8 +1,8 @@
 import time
 
-from async_api.db import nodes as db_nodes
-from async_api.drivers import base as driver_base
-from async_api.drivers import fake
+from async_api.baremetal.db import nodes as db_nodes
+from async_api.baremetal.drivers import base as driver_base
+from async_api.baremetal.drivers import fake
 from async_api.tests.unit.flows import base
 
 

@@ -13,9 +13,9 @@ import types
 
 import fixtures
 
-from async_api.drivers import base as driver_base
-from async_api.drivers import bmc
-from async_api.drivers import ipmi as ipmi_driver
+from async_api.baremetal.drivers import base as driver_base
+from async_api.baremetal.drivers import bmc
+from async_api.baremetal.drivers import ipmi as ipmi_driver
 from async_api.tests import base
 from async_api.tests.emulators import ipmi
 from async_api.tests.emulators import redfish
@@ -236,8 +236,9 @@ class TestBMCLimit(base.TestCase):
         # deadline, and the process must still be able to exit.
         script = textwrap.dedent("""
             import threading
-            from async_api import conf
-            from async_api.drivers import base, bmc
+            from async_api.baremetal import conf
+            from async_api.baremetal.drivers import base, bmc
+            conf.register_opts(conf.CONF)
             conf.CONF([], project='async_api', default_config_files=[])
             conf.CONF.set_override('bmc_timeout', 0.2, group='hardware')
             try:

@@ -6,10 +6,10 @@ operation and short verify timeouts.
 
 import fixtures
 
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
-from async_api.drivers import fake
+from async_api.baremetal.drivers import base as driver_base
+from async_api.baremetal.drivers import fake
 from async_api.operations import registry
 from async_api.tasks import states
 from async_api.tests import base

@@ -4,9 +4,9 @@ import fixtures
 import taskflow.engines
 
 from async_api.conductor import listeners
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
+from async_api.baremetal.drivers import base as driver_base
 from async_api.operations import registry
 from async_api.tasks import states
 from async_api.tests.unit.flows import base

@@ -9,10 +9,10 @@ from taskflow import flow as tf_flow
 from taskflow.patterns import graph_flow
 
 from async_api.common import exception
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.drivers import base as driver_base
-from async_api.drivers import fake
+from async_api.baremetal.drivers import base as driver_base
+from async_api.baremetal.drivers import fake
 from async_api.operations import registry
 from async_api.tasks import submit
 from async_api.tests import base as test_base

@@ -5,7 +5,7 @@ import datetime
 from oslo_utils import timeutils
 
 from async_api.common import exception
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.db import engine
 from async_api.db import models
 from async_api.idempotency import store
@@ -43,7 +43,7 @@ class TestStore(base.TestCase):
                           store.begin, self.conf, 'p1', 'k', 'f2')
 
     def test_key_in_progress_is_in_use_with_retry_after(self):
-        self.config(retry_after=3, group='idempotency')
+        self.config(retry_after=3, group='async_api_idempotency')
         store.begin(self.conf, 'p1', 'k', 'f1')
         error = self.assertRaises(exception.IdempotencyKeyInUse,
                                   store.begin, self.conf, 'p1', 'k', 'f1')
@@ -66,7 +66,7 @@ class TestStore(base.TestCase):
         self.assertIsInstance(no_project, store.Claim)
 
     def test_stale_claim_is_taken_over_with_the_same_reservation(self):
-        self.config(lock_timeout=5, group='idempotency')
+        self.config(lock_timeout=5, group='async_api_idempotency')
         first = store.begin(self.conf, 'p1', 'k', 'f1')
         later = timeutils.utcnow() + datetime.timedelta(seconds=6)
         with _frozen(later):
@@ -82,7 +82,7 @@ class TestStore(base.TestCase):
             self.conf, 'p1', 'k', 'f1').body)
 
     def test_expired_key_is_forgotten_and_purged(self):
-        self.config(key_ttl=60, group='idempotency')
+        self.config(key_ttl=60, group='async_api_idempotency')
         store.begin(self.conf, 'p1', 'k', 'f1').complete(202, None, 'A')
         store.begin(self.conf, 'p1', 'k2', 'f1').complete(202, None, 'B')
         later = timeutils.utcnow() + datetime.timedelta(seconds=61)

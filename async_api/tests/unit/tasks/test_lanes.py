@@ -9,7 +9,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from async_api.common import exception
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.db import engine as db_engine
 from async_api.db import lanes as db_lanes
 from async_api.db import models
@@ -106,7 +106,7 @@ class TestOneResource(LanesTestCase):
         self.assertEqual(1, self.posted.count(second.uuid))
 
     def test_queue_limit(self):
-        self.config(max_queued_per_resource=2, group='lanes')
+        self.config(max_queued_per_resource=2, group='async_api_lanes')
         first = self.submit(self.a)
         self.submit(self.a)
         error = self.assertRaises(exception.ResourceQueueFull,

@@ -1,16 +1,17 @@
 """``async-api-api``: the API alone, on the built-in threaded server.
 
-For production, serve :mod:`async_api.api.wsgi` with a real WSGI server.
+For production, serve :mod:`async_api.baremetal.api.wsgi` with a real
+WSGI server.
 """
 
 import sys
 
 from oslo_log import log
 
-from async_api.api import app as api_app
-from async_api.command import signals
-from async_api.common import config
-from async_api.common import wsgi_server
+from async_api.baremetal.api import app as api_app
+from async_api.baremetal.command import signals
+from async_api.baremetal import config
+from async_api.baremetal import wsgi_server
 
 LOG = log.getLogger(__name__)
 

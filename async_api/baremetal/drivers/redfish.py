@@ -21,9 +21,9 @@ import sushy
 from sushy import auth as sushy_auth
 from sushy import exceptions as sushy_exc
 
-from async_api import conf as async_conf
-from async_api.drivers import base
-from async_api.drivers import bmc
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.drivers import base
+from async_api.baremetal.drivers import bmc
 
 _TO_REDFISH = {base.BOOT_PXE: sushy.BOOT_SOURCE_TARGET_PXE,
                base.BOOT_DISK: sushy.BOOT_SOURCE_TARGET_HDD,

@@ -4,18 +4,17 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
-from async_api.api.controllers import node_management
-from async_api.api.controllers import node_states
+from async_api.baremetal.api import node_management
+from async_api.baremetal.api import node_states
 from async_api.api.controllers import tasks
 from async_api.api.expose import expose
 from async_api.api import idempotency
-from async_api.api import json_patch
+from async_api.baremetal.api import json_patch
 from async_api.api import links
 from async_api.api import pagination
-from async_api.api.types import collection
-from async_api.api.types import node as node_types
+from async_api.baremetal.api import node_types
 from async_api.common import exception
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 
 RESOURCE_TYPE = 'node'
 # WSME checks an Enum in a body but not in a query string.
@@ -69,7 +68,7 @@ def _patched_values(node, operations):
 class NodesController(rest.RestController):
     """``/v1/nodes``."""
 
-    @expose(collection.NodeCollection, wtypes.text, wtypes.text,
+    @expose(node_types.NodeCollection, wtypes.text, wtypes.text,
             wtypes.text, wtypes.text, int, wtypes.text, wtypes.text,
             wtypes.text)
     def get_all(self, driver=None, power_state=None, provision_state=None,
@@ -94,7 +93,7 @@ class NodesController(rest.RestController):
             filters=filters, limit=page_size, marker=marker,
             sort_key=sort_key, sort_dir=pagination.sort_dir(sort_dir),
             project_id=_project_id())
-        result = collection.NodeCollection(
+        result = node_types.NodeCollection(
             nodes=[node_types.Node.from_db_obj(row) for row in rows])
         next_url = pagination.next_url(
             rows, page_size, 'v1', 'nodes',

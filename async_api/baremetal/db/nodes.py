@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from async_api.common import exception
 from async_api.db import engine
-from async_api.db import models
+from async_api.baremetal.db import models
+from async_api.db import models as task_models
 from async_api.tasks import states
 
 SORT_KEYS = ('created_at', 'updated_at', 'name', 'uuid', 'driver',
@@ -111,12 +112,12 @@ def destroy_node(uuid):
     with engine.current().writer.using() as session:
         # Queued tasks count, and so do tasks of other resources that
         # hold this node's lane (a move onto it, say).
-        in_lane = sa.select(models.TaskLane.task_id).where(
-            models.TaskLane.resource_uuid == uuid)
-        active = session.query(sa.func.count(models.Task.id)).filter(
-            models.Task.state.in_(states.ACTIVE),
-            sa.or_(models.Task.resource_uuid == uuid,
-                   models.Task.id.in_(in_lane))).scalar()
+        in_lane = sa.select(task_models.TaskLane.task_id).where(
+            task_models.TaskLane.resource_uuid == uuid)
+        active = session.query(sa.func.count(task_models.Task.id)).filter(
+            task_models.Task.state.in_(states.ACTIVE),
+            sa.or_(task_models.Task.resource_uuid == uuid,
+                   task_models.Task.id.in_(in_lane))).scalar()
         if active:
             raise exception.NodeHasActiveTasks(
                 'Node %s has %d active task(s); wait for them or cancel them'

@@ -15,7 +15,7 @@ from async_api.api import idempotency
 from async_api.api import links
 from async_api.api.types import base
 from async_api.api.types import task as task_types
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 from async_api.tasks import submit
 
 POWER_TARGETS = ('on', 'off', 'reboot')

@@ -7,8 +7,8 @@ through the ``async_api.drivers`` entry point namespace, so a service
 adds its own in its ``setup.cfg``::
 
     [entry_points]
-    async_api.drivers =
-        fake = async_api.drivers.fake:FakeDriver
+    async_api.baremetal.drivers =
+        fake = async_api.baremetal.drivers.fake:FakeDriver
 
 or registers them in code with :func:`register_driver`.
 

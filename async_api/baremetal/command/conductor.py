@@ -4,8 +4,9 @@ import sys
 
 from oslo_log import log
 
-from async_api.command import signals
-from async_api.common import config
+from async_api.baremetal.command import signals
+from async_api.baremetal import config
+from async_api.baremetal import periodics
 from async_api.conductor import service as conductor_service
 
 LOG = log.getLogger(__name__)
@@ -15,10 +16,11 @@ def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-conductor')
     conductors = conductor_service.ConductorService(
-        conf, workers=conf.conductor.workers)
+        conf, workers=conf.async_api_conductor.workers, host=conf.host,
+        periodic_tasks=[periodics.PeriodicTasks(conf)])
     conductors.start()
     print('async_api conductor %s is running %d workers'
-          % (conf.host, conf.conductor.workers), flush=True)
+          % (conf.host, conf.async_api_conductor.workers), flush=True)
     signum = signals.wait_for_stop()
     LOG.info('Signal %d received, stopping', signum)
     conductors.stop()

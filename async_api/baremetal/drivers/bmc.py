@@ -24,8 +24,8 @@ import concurrent.futures
 import queue
 import threading
 
-from async_api import conf as async_conf
-from async_api.drivers import base
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.drivers import base
 
 _LOCK = threading.Lock()
 _SLOTS = {}

@@ -22,8 +22,8 @@ from pyghmi import exceptions as pyghmi_exc
 from pyghmi.ipmi import command as ipmi_command
 from pyghmi.ipmi.private import session as ipmi_session
 
-from async_api.drivers import base
-from async_api.drivers import bmc
+from async_api.baremetal.drivers import base
+from async_api.baremetal.drivers import bmc
 
 LOG = log.getLogger(__name__)
 

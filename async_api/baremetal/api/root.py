@@ -5,7 +5,7 @@ import pecan
 from pecan import rest
 import sqlalchemy as sa
 
-from async_api.api.controllers import v1
+from async_api.baremetal.api import v1
 from async_api.api import links
 from async_api.common import exception
 from async_api.db import engine

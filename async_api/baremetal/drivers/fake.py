@@ -9,19 +9,19 @@ Behaviour is set per node through ``node.driver_info``:
     Seconds each call sleeps, or a mapping of call name to seconds
     (``{"set_power_state": 5}``), to make a step slow or hang.
 ``fake_fail``
-    Call names that raise :class:`~async_api.drivers.base.DriverError`
+    Call names that raise :class:`~.base.DriverError`
     (``["set_power_state"]``); ``validate``, ``get_power_state``,
     ``set_power_state``, ``reboot``, ``get_boot_device`` and
     ``set_boot_device`` are the call names.
 ``fake_transient``
     Call name to a count: the first that many calls raise
-    :class:`~async_api.drivers.base.TransientDriverError` (a flaky BMC
+    :class:`~.base.TransientDriverError` (a flaky BMC
     that a retry gets through), ``{"set_power_state": 2}``.
 ``fake_boot_device``
     Boot device before anything set it (``"disk"`` unless given).
 ``fake_fail_revert``
     ``true`` or a list of call names that fail only when called from a
-    step's revert (inside :func:`~async_api.drivers.base.reverting`).
+    step's revert (inside :func:`~async_api.baremetal.drivers.base.reverting`).
 ``fake_no_effect``
     ``true``: ``set_power_state`` and ``reboot`` succeed but the hardware
     never changes (a BMC that accepts and ignores requests).
@@ -35,8 +35,8 @@ hardware as it was left, which a process-local dict or a file under
 
 import time
 
-from async_api.db import nodes as db_nodes
-from async_api.drivers import base
+from async_api.baremetal.db import nodes as db_nodes
+from async_api.baremetal.drivers import base
 
 HARDWARE_KEY = 'fake_hardware_power'
 BOOT_KEY = 'fake_hardware_boot'

@@ -9,7 +9,7 @@ import sys
 
 from oslo_config import cfg
 
-from async_api import conf as async_conf
+from async_api.baremetal import conf as async_conf
 from async_api.db import engine as db_engine
 from async_api.db import migration
 from async_api.idempotency import store as idempotency_store
@@ -51,6 +51,7 @@ def _add_commands(subparsers):
 
 
 def main(argv=None):
+    async_conf.register_opts(CONF)
     CONF.register_cli_opt(cfg.SubCommandOpt(
         'command', title='Commands', handler=_add_commands))
     CONF(sys.argv[1:] if argv is None else argv, project='async_api',

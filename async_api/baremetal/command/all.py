@@ -10,10 +10,11 @@ import sys
 from oslo_log import log
 from sqlalchemy.engine import url as sa_url
 
-from async_api.api import app as api_app
-from async_api.command import signals
-from async_api.common import config
-from async_api.common import wsgi_server
+from async_api.baremetal.api import app as api_app
+from async_api.baremetal.command import signals
+from async_api.baremetal import config
+from async_api.baremetal import periodics
+from async_api.baremetal import wsgi_server
 from async_api.conductor import service as conductor_service
 from async_api.db import engine as db_engine
 from async_api.db import migration
@@ -27,7 +28,8 @@ def main(argv=None):
     database = db_engine.from_conf(conf)
     migration.upgrade(database.engine)
     conductors = conductor_service.ConductorService(
-        conf, workers=conf.conductor.workers)
+        conf, workers=conf.async_api_conductor.workers, host=conf.host,
+        periodic_tasks=[periodics.PeriodicTasks(conf)])
     conductors.start()
     server = wsgi_server.WSGIServer(api_app.setup_app(conf),
                                     conf.api.host_ip, conf.api.port)
@@ -36,7 +38,7 @@ def main(argv=None):
         hide_password=True)
     print('async_api is serving on http://%s:%d/ with %d conductor '
           'threads (database: %s)' % (server.host, server.port,
-                                      conf.conductor.workers, shown),
+                                      conf.async_api_conductor.workers, shown),
           flush=True)
     signum = signals.wait_for_stop()
     LOG.info('Signal %d received, stopping', signum)

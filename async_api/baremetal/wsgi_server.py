@@ -1,6 +1,7 @@
 """A small threaded WSGI server for the embedded deployment and tests.
 
-Production deployments run :mod:`async_api.api.wsgi` under a real WSGI
+Production deployments run :mod:`async_api.baremetal.api.wsgi` under a
+real WSGI
 server (uWSGI, gunicorn, mod_wsgi); this one needs nothing but the
 standard library.
 """

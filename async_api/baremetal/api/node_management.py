@@ -11,11 +11,11 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
-from async_api.api.controllers import node_states
+from async_api.baremetal.api import node_states
 from async_api.api.expose import expose
 from async_api.api.types import base
 from async_api.api.types import task as task_types
-from async_api.db import nodes as db_nodes
+from async_api.baremetal.db import nodes as db_nodes
 
 BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
 SET_BOOT_DEVICE = 'node.set_boot_device'

@@ -11,7 +11,8 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from async_api.db import engine
-from async_api.db import models
+from async_api.baremetal.db import models
+from async_api.db import models as task_models
 from async_api.tasks import states
 
 _TABLE = models.Conductor.__table__
@@ -55,7 +56,7 @@ def candidates():
     write the hardware and the node, and a sweep must not race them.
     """
     nodes = models.Node.__table__
-    tasks = models.Task.__table__
+    tasks = task_models.Task.__table__
     active = sa.exists().where(sa.and_(
         tasks.c.resource_uuid == nodes.c.uuid,
         tasks.c.state.in_(sorted(states.ACTIVE))))
@@ -73,7 +74,7 @@ def update_if_idle(uuid, seen_task_uuid, values):
     nor ``error``). Returns whether the row was updated.
     """
     nodes = models.Node.__table__
-    tasks = models.Task.__table__
+    tasks = task_models.Task.__table__
     active = sa.exists().where(sa.and_(
         tasks.c.resource_uuid == nodes.c.uuid,
         tasks.c.state.in_(sorted(states.ACTIVE))))

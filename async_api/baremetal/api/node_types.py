@@ -6,6 +6,7 @@ from wsme import types as wtypes
 from async_api.api import links
 from async_api.api import masking
 from async_api.api.types import base
+from async_api.api.types import collection
 from async_api.common import exception
 
 DRIVERS = ('fake', 'ipmi', 'redfish')
@@ -100,9 +101,15 @@ class PatchOperation(wtypes.Base):
     value = wtypes.wsattr(base.jsontype)
 
     def as_dict(self):
-        """The operation as :mod:`async_api.api.json_patch` takes it."""
+        """The operation as :mod:`.json_patch` takes it."""
         operation = {'op': self.op, 'path': self.path}
         # An absent value is Unset; an explicit JSON null is None.
         if self.value is not wtypes.Unset:
             operation['value'] = self.value
         return operation
+
+
+class NodeCollection(collection.Collection):
+    """``{"nodes": [...], "next": ...}``."""
+
+    nodes = [Node]

@@ -2,7 +2,7 @@
 
 import pecan
 
-from async_api.api.controllers import nodes
+from async_api.baremetal.api import nodes
 from async_api.api.controllers import tasks
 from async_api.api import links
 

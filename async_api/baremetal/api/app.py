@@ -1,0 +1,29 @@
+"""The WSGI application of the bare-metal service's REST API.
+
+Its own root (:mod:`async_api.baremetal.api.root`) in Pecan, with the
+library's hooks and middlewares (:mod:`async_api.api.app`).
+"""
+
+import pecan
+
+from async_api.api import app as library_app
+from async_api.baremetal.api import hooks as api_hooks
+from async_api.baremetal.api import root
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal import hooks
+
+
+def setup_app(conf=None):
+    """Build the WSGI application.
+
+    :param conf: an oslo.config ``ConfigOpts`` with the service's options
+        registered; ``async_api.baremetal.conf.CONF`` by default.
+    """
+    conf = conf or async_conf.CONF
+    hooks.register()
+    app = pecan.make_app(
+        root.RootController(),
+        hooks=library_app.make_hooks(
+            conf, context_hook=api_hooks.NoAuthContextHook(conf)),
+        **library_app.PECAN_CONFIG)
+    return library_app.wrap(app, conf)

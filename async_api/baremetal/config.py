@@ -1,0 +1,23 @@
+"""Parse the command line and configuration files, and set up logging."""
+
+from oslo_log import log
+
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal import hooks
+from async_api.db import engine as db_engine
+
+
+def prepare(argv, prog):
+    """Load configuration for command ``prog`` and configure logging.
+
+    Registers the service's and the library's options first, and the
+    ``node`` resource hooks.
+    """
+    conf = async_conf.CONF
+    async_conf.register_opts(conf)
+    log.register_options(conf)
+    hooks.register()
+    conf(argv, project='async_api', prog=prog)
+    log.setup(conf, 'async_api')
+    db_engine.from_conf(conf)
+    return conf

@@ -1,0 +1,23 @@
+"""The bare-metal service's resource hooks (see :mod:`async_api.resources`).
+
+:func:`register` is called by every process of the service before it
+accepts or runs a task: the API (its app factory) and the conductor
+(its commands).
+"""
+
+from async_api.baremetal.db import nodes as db_nodes
+from async_api import resources
+
+RESOURCE_TYPE = 'node'
+
+
+def mark_node_error(node_uuid, message):
+    """A revert failed: the node needs an operator (``sync_state`` error)."""
+    db_nodes.update_node(node_uuid, {'sync_state': 'error',
+                                     'last_error': message})
+
+
+def register():
+    """Register the ``node`` resource type's hooks."""
+    resources.register(resources.ResourceType(
+        RESOURCE_TYPE, mark_error=mark_node_error))
