@@ -333,8 +333,11 @@ class TaskReporter(listener_base.Listener):
             values['progress'] = 100
         self.outcome = state
         task = self._update(values)
-        if task is None:
-            if not self._lost():
+        if not task:
+            # None: the claim was lost, and the new owner reports. A false
+            # report: the row was not changed, because the task had left
+            # the working states (cancelled, or finished by another run).
+            if task is not None:
                 LOG.warning('Task %s was no longer active when its flow '
                             'ended (%s)', self.task_uuid, state)
             return

@@ -21,4 +21,5 @@ class TestCase(testtools.TestCase):
         async_conf.CONF([], project='async_api', default_config_files=[])
         self.state_path = self.useFixture(fixtures.TempDir()).path
         self.config(state_path=self.state_path)
-        self.useFixture(fixtures.FakeLogger(level='DEBUG', format=None))
+        self.logger = self.useFixture(
+            fixtures.FakeLogger(level='DEBUG', format=None))

@@ -179,6 +179,23 @@ class TestTaskReporter(base.FlowTestCase):
         self.assertEqual('succeeded', reporter.outcome)
         self.assertEqual('cancelled', db_tasks.get_task(task.uuid).state)
 
+    def test_unwritten_end_is_not_finished_and_is_logged(self):
+        # The task was cancelled meanwhile: the flow's end changes no row,
+        # so the lanes are not moved on for it and the operator is told.
+        finished = []
+        node = self.make_node()
+        task = self.make_task(node, 'on', state='cancelled')
+        engine = taskflow.engines.load(power.set_power_state_flow(),
+                                       store=self.store(task),
+                                       engine='serial')
+        reporter = listeners.TaskReporter(engine, task.uuid, host='cond-1',
+                                          on_finish=finished.append)
+        with reporter:
+            engine.run()
+        self.assertEqual([], finished)
+        self.assertIn('was no longer active when its flow ended',
+                      self.logger.output)
+
     def test_lost_claim_stops_reports(self):
         class Lost:
             lost = True
