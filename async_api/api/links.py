@@ -4,11 +4,15 @@ import urllib.parse
 
 import pecan
 
+from async_api.api import request as api_request
+
 
 def base_url(request=None):
-    """Root URL of the API: ``[api]public_endpoint`` or the request's."""
+    """Root URL of the API: ``[async_api_api]public_endpoint`` or the
+    request's."""
     request = request or pecan.request
-    public = request.cfg.async_api_api.public_endpoint
+    conf = getattr(request, 'cfg', None) or api_request.conf()
+    public = conf.async_api_api.public_endpoint
     return (public or request.application_url).rstrip('/')
 
 
@@ -22,7 +26,12 @@ def url(*parts, query=None, request=None):
 
 def make(rel, *parts, request=None):
     """A ``{"href", "rel"}`` link as a plain dict."""
-    return {'href': url(*parts, request=request), 'rel': rel}
+    return link(rel, url(*parts, request=request))
+
+
+def link(rel, href):
+    """A ``{"href", "rel"}`` link to ``href``."""
+    return {'href': href, 'rel': rel}
 
 
 def self_link(*parts, request=None):
@@ -31,3 +40,10 @@ def self_link(*parts, request=None):
     Only ``self``: there is no unversioned URL for a ``bookmark`` to use.
     """
     return [make('self', *parts, request=request)]
+
+
+def task_url(task_uuid, *parts):
+    """The URL of a task (or of ``parts`` below it), wherever the
+    service serves its tasks (:func:`async_api.api.request.tasks_path`).
+    """
+    return url(api_request.tasks_path(), task_uuid, *parts)

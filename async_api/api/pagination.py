@@ -1,16 +1,16 @@
 """Query arguments shared by collections: limit, marker, sort, next."""
 
-import pecan
-
 from async_api.api import links
+from async_api.api import request
 from async_api.common import exception
 
 SORT_DIRS = ('asc', 'desc')
 
 
 def limit(requested):
-    """The page size: ``requested``, capped by ``[api]max_limit``."""
-    max_limit = pecan.request.cfg.async_api_api.max_limit
+    """The page size: ``requested``, capped by
+    ``[async_api_api]max_limit``."""
+    max_limit = request.conf().async_api_api.max_limit
     if requested is None:
         return max_limit
     if requested <= 0:

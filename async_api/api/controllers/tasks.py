@@ -1,8 +1,11 @@
 """``/v1/tasks``: accepted operations, their state and step events.
 
-Served from the database only. The controllers here are also meant to be
-mounted by services that import async_api (``ResourceTasksController``
-lists the tasks of one of their resources).
+Served from the database only. The controllers here are meant to be
+mounted by services that import async_api, anywhere in their own Pecan
+app and with or without the library's hooks (see
+:mod:`async_api.api.request`): :class:`TasksController` builds its links
+from where it is mounted, and :class:`ResourceTasksController` lists the
+tasks of one of the service's resources.
 """
 
 from oslo_utils import timeutils
@@ -12,6 +15,7 @@ from wsme import types as wtypes
 
 from async_api.api.expose import expose
 from async_api.api import pagination
+from async_api.api import request
 from async_api.api.types import collection
 from async_api.api.types import event as event_types
 from async_api.api.types import task as task_types
@@ -24,7 +28,21 @@ RETRY_AFTER = '1'
 
 
 def _project_id():
-    return pecan.request.context.project_id
+    return request.context().project_id
+
+
+def _mounted_at(task_uuid=None):
+    """The path the tasks collection serving this request is mounted at.
+
+    ``/v2/jobs`` for ``GET /v2/jobs``; the part before the task's UUID for
+    ``GET /v2/jobs/{uuid}`` and ``/v2/jobs/{uuid}/events``.
+    """
+    parts = [p for p in pecan.request.path_info.split('/') if p]
+    if task_uuid is not None and task_uuid in parts:
+        parts = parts[:parts.index(task_uuid)]
+    path = '/'.join(parts)
+    request.use_tasks_path(path)
+    return path
 
 
 def parse_states(value):
@@ -103,7 +121,7 @@ class TasksController(rest.RestController):
             ('operation', operation)) if value is not None}
         query = dict(filters, state=state, changes_since=changes_since)
         return task_collection(
-            filters, ('v1', 'tasks'), query,
+            filters, (_mounted_at(),), query,
             task_states=parse_states(state),
             changes_since=parse_changes_since(changes_since),
             limit=limit, marker=marker, sort_dir=sort_dir)
@@ -111,6 +129,7 @@ class TasksController(rest.RestController):
     @expose(task_types.Task, wtypes.text)
     def get_one(self, task_uuid):
         """One task. Unfinished, it says when to poll again."""
+        _mounted_at(task_uuid)
         row = db_tasks.get_task(task_uuid, project_id=_project_id())
         if row.state not in states.TERMINAL:
             pecan.response.headers['Retry-After'] = RETRY_AFTER
@@ -119,6 +138,7 @@ class TasksController(rest.RestController):
     @pecan.expose()
     def _lookup(self, task_uuid, *remainder):
         if remainder and remainder[0] == 'events':
+            _mounted_at(task_uuid)
             return EventsController(task_uuid), remainder[1:]
         # None: Pecan answers with its own 404 or 405.
         return None

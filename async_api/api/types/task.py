@@ -83,4 +83,4 @@ class Task(wtypes.Base):
             updated_at=base.utc(task.updated_at),
             started_at=base.utc(task.started_at),
             finished_at=base.utc(task.finished_at),
-            links=base.links(links.self_link('v1', 'tasks', task.uuid)))
+            links=base.links([links.link('self', links.task_url(task.uuid))]))

@@ -10,13 +10,11 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
+from async_api.api.controllers import action
 from async_api.api.expose import expose
-from async_api.api import idempotency
-from async_api.api import links
 from async_api.api.types import base
 from async_api.api.types import task as task_types
 from async_api.baremetal.db import nodes as db_nodes
-from async_api.tasks import submit
 
 POWER_TARGETS = ('on', 'off', 'reboot')
 SET_POWER_STATE = 'node.set_power_state'
@@ -46,13 +44,9 @@ def accept(node_ident, operation, params):
     The node is looked up in the caller's project; the task gets the UUID
     the request's idempotency key reserved, if it sent one.
     """
-    context = pecan.request.context
-    node = db_nodes.get_node(node_ident, project_id=context.project_id)
-    task = submit.submit(
-        context, operation, node.uuid, params, conf=pecan.request.cfg,
-        task_uuid=idempotency.reserved_uuid(pecan.request.environ))
-    pecan.response.location = links.url('v1', 'tasks', task.uuid)
-    return task_types.Task.from_db_obj(task)
+    node = db_nodes.get_node(node_ident,
+                             project_id=pecan.request.context.project_id)
+    return action.accept(operation, node.uuid, params)
 
 
 class NodeStatesController(rest.RestController):

@@ -1,0 +1,63 @@
+"""What the library's controllers need from the request they serve.
+
+The controllers are mounted in services' own Pecan apps, which may have
+none of the library's hooks (:func:`async_api.api.app.make_hooks`). So
+each need has a fallback here instead of a hook it depends on:
+
+``conf()``
+    The ``ConfigOpts`` the hooks attached (``request.cfg``), else the one
+    the service gave :func:`set_default_conf`, else oslo.config's global.
+``context()``
+    ``request.context`` as a hook or middleware set it, else one built
+    once per request from the headers keystonemiddleware sets.
+``tasks_path()``
+    The path under which the tasks collection is served, for task links
+    and ``Location`` headers: what a :class:`~async_api.api.controllers.
+    tasks.TasksController` serving this request found it is mounted at,
+    else what the service set (:func:`set_tasks_path`), else ``v1/tasks``.
+"""
+
+from oslo_config import cfg
+from oslo_context import context as oslo_context
+import pecan
+
+from async_api.api import errors
+
+ENV_TASKS_PATH = 'async_api.tasks_path'
+
+_DEFAULTS = {'conf': None, 'tasks_path': 'v1/tasks'}
+
+
+def set_default_conf(conf):
+    """The ``ConfigOpts`` used when a request carries none."""
+    _DEFAULTS['conf'] = conf
+
+
+def set_tasks_path(path):
+    """Where the service serves its tasks collection (``v1/tasks``)."""
+    _DEFAULTS['tasks_path'] = path.strip('/')
+
+
+def conf():
+    found = getattr(pecan.request, 'cfg', None)
+    return found or _DEFAULTS['conf'] or cfg.CONF
+
+
+def context():
+    request = pecan.request
+    found = getattr(request, 'context', None)
+    if found is None:
+        found = oslo_context.RequestContext.from_environ(
+            request.environ, request_id=errors.request_id(request.environ))
+        request.context = found
+    return found
+
+
+def tasks_path():
+    return (pecan.request.environ.get(ENV_TASKS_PATH)
+            or _DEFAULTS['tasks_path'])
+
+
+def use_tasks_path(path):
+    """Record, for this request, where the tasks collection is mounted."""
+    pecan.request.environ[ENV_TASKS_PATH] = path.strip('/')
