@@ -1,1 +1,80 @@
-"""async_api: make an OpenStack-style REST API fully asynchronous."""
+"""async_api: make an OpenStack-style REST API fully asynchronous.
+
+This module is the library's public API: what a service that adopts it
+imports, and all it needs (doc/source/user/library.rst is the tutorial,
+doc/source/user/public-api.rst the list). Names are loaded on first use,
+so that importing one part of the library does not import the rest.
+"""
+
+import importlib
+
+# name -> (module, attribute); None as the attribute: the module itself.
+_EXPORTS = {
+    # Configuration
+    'register_opts': ('async_api.conf', 'register_opts'),
+    'list_opts': ('async_api.conf.opts', 'list_opts'),
+    # Database
+    'setup_database': ('async_api.db.engine', 'from_conf'),
+    'database': ('async_api.db.engine', 'current'),
+    'upgrade_schema': ('async_api.db.migration', 'upgrade'),
+    'schema_version': ('async_api.db.migration', 'version'),
+    # Operations and resource types
+    'Operation': ('async_api.operations.registry', 'Operation'),
+    'register_operation': ('async_api.operations.registry', 'register'),
+    'get_operation': ('async_api.operations.registry', 'get'),
+    'ResourceType': ('async_api.resources', 'ResourceType'),
+    'register_resource_type': ('async_api.resources', 'register'),
+    # Tasks
+    'submit': ('async_api.tasks.submit', 'submit'),
+    'get_task': ('async_api.db.tasks', 'get_task'),
+    'list_tasks': ('async_api.db.tasks', 'list_tasks'),
+    'list_events': ('async_api.db.tasks', 'list_events'),
+    'count_active_tasks': ('async_api.db.lanes', 'count_active'),
+    'active_task_exists': ('async_api.db.lanes', 'active_exists'),
+    'reserved_uuid': ('async_api.api.idempotency', 'reserved_uuid'),
+    'purge_idempotency_keys': ('async_api.idempotency.store',
+                               'purge_expired'),
+    'states': ('async_api.common.states', None),
+    # HTTP
+    'make_hooks': ('async_api.api.app', 'make_hooks'),
+    'wrap_app': ('async_api.api.app', 'wrap'),
+    'PECAN_CONFIG': ('async_api.api.app', 'PECAN_CONFIG'),
+    'TasksController': ('async_api.api.controllers.tasks',
+                        'TasksController'),
+    'ResourceTasksController': ('async_api.api.controllers.tasks',
+                                'ResourceTasksController'),
+    'ActionController': ('async_api.api.controllers.action',
+                         'ActionController'),
+    'accept': ('async_api.api.controllers.action', 'accept'),
+    'expose': ('async_api.api.expose', 'expose'),
+    'Task': ('async_api.api.types.task', 'Task'),
+    'api_types': ('async_api.api.types.base', None),
+    'Collection': ('async_api.api.types.collection', 'Collection'),
+    'links': ('async_api.api.links', None),
+    'pagination': ('async_api.api.pagination', None),
+    'masking': ('async_api.api.masking', None),
+    'errors': ('async_api.api.errors', None),
+    # Conductors
+    'ConductorService': ('async_api.conductor.service', 'ConductorService'),
+    'PeriodicRunner': ('async_api.conductor.periodics', 'PeriodicRunner'),
+    # Errors
+    'exception': ('async_api.common.exception', None),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    try:
+        module_name, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError('module %r has no attribute %r'
+                             % (__name__, name)) from None
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later uses skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

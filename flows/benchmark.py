@@ -15,9 +15,10 @@ a stable import path all the same, as conductors import it by name.
 from taskflow.patterns import linear_flow
 from taskflow import task
 
-from async_api.operations import registry
+import async_api
 
-NOOP3 = registry.Operation(
+
+NOOP3 = async_api.Operation(
     name='benchmark.noop3',
     resource_type='node',
     schema={

@@ -15,13 +15,12 @@ from taskflow.patterns import graph_flow
 from taskflow import task
 from taskflow.types import failure
 
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
-from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
-from async_api.operations import registry
 from flows import common
 
-SET_BOOT_DEVICE = registry.Operation(
+SET_BOOT_DEVICE = async_api.Operation(
     name='node.set_boot_device',
     resource_type='node',
     schema={
@@ -51,7 +50,7 @@ class ReadParams(task.Task):
 
     def execute(self, task_uuid):
         common.check_boundary(task_uuid)
-        params = db_tasks.get_task(task_uuid).params or {}
+        params = async_api.get_task(task_uuid).params or {}
         device = params.get('boot_device')
         if device not in driver_base.BOOT_DEVICES:
             raise common.OperationError('Invalid boot device %r' % device)

@@ -21,12 +21,11 @@ from taskflow.patterns import linear_flow
 from taskflow import retry
 from taskflow import task
 
-from async_api.common import exception
+import async_api
+from async_api.baremetal import exception as bm_exception
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import nodes as db_nodes
-from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
-from async_api.operations import registry
 
 LOG = log.getLogger(__name__)
 
@@ -110,8 +109,8 @@ def _deadline(task_row):
     if task_row.started_at is None:
         return None
     try:
-        operation = registry.get(task_row.operation)
-    except exception.OperationNotFound:
+        operation = async_api.get_operation(task_row.operation)
+    except async_api.exception.OperationNotFound:
         return None
     return task_row.started_at + datetime.timedelta(
         seconds=operation.timeout)
@@ -124,7 +123,7 @@ def check_boundary(task_uuid):
     :raises OperationTimedOut: the operation's timeout has passed since
         the task first started.
     """
-    task_row = db_tasks.get_task(task_uuid)
+    task_row = async_api.get_task(task_uuid)
     if task_row.cancel_requested:
         raise OperationCancelled('Task %s was cancelled' % task_uuid)
     deadline = _deadline(task_row)
@@ -135,7 +134,7 @@ def check_boundary(task_uuid):
 
 def remaining_time(task_uuid):
     """Seconds left before the operation's timeout (None: no limit)."""
-    deadline = _deadline(db_tasks.get_task(task_uuid))
+    deadline = _deadline(async_api.get_task(task_uuid))
     if deadline is None:
         return None
     return max(0.0, (deadline - timeutils.utcnow()).total_seconds())
@@ -194,7 +193,7 @@ class MarkNodeOnRevert(task.Task):
                 'sync_state': SYNC_IN_SYNC,
                 'last_error': message,
             })
-        except exception.NodeNotFound:
+        except bm_exception.NodeNotFound:
             LOG.warning('Node %s vanished while task %s reverted',
                         resource_uuid, task_uuid)
 

@@ -17,10 +17,9 @@ node's in-progress marks.
 from taskflow.patterns import graph_flow
 from taskflow import task
 
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
-from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
-from async_api.operations import registry
 from flows import common
 
 #: Seconds ``power-verify-state`` waits for the hardware to reach the
@@ -31,7 +30,7 @@ VERIFY_INTERVAL = 0.5
 
 TARGETS = (driver_base.POWER_ON, driver_base.POWER_OFF, driver_base.REBOOT)
 
-SET_POWER_STATE = registry.Operation(
+SET_POWER_STATE = async_api.Operation(
     name='node.set_power_state',
     resource_type='node',
     schema={
@@ -60,7 +59,7 @@ class ReadTarget(task.Task):
 
     def execute(self, task_uuid):
         common.check_boundary(task_uuid)
-        target = (db_tasks.get_task(task_uuid).params or {}).get('target')
+        target = (async_api.get_task(task_uuid).params or {}).get('target')
         if target not in TARGETS:
             # The API validated it; a hand-edited row is the only way here.
             raise common.OperationError('Invalid power target %r' % target)

@@ -28,9 +28,9 @@ from taskflow.patterns import linear_flow
 from taskflow import task
 from taskflow.types import failure
 
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
-from async_api.operations import registry
 from flows import common
 
 AVAILABLE = 'available'
@@ -45,7 +45,7 @@ VERIFY_INTERVAL = 0.5
 
 
 def _operation(name, target, factory):
-    return registry.Operation(
+    return async_api.Operation(
         name=name,
         resource_type='node',
         schema={

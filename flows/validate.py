@@ -15,13 +15,13 @@ from oslo_utils import timeutils
 from taskflow.patterns import linear_flow
 from taskflow import task
 
-from async_api.common import exception
+import async_api
+from async_api.baremetal import exception as bm_exception
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
-from async_api.operations import registry
 from flows import common
 
-VALIDATE = registry.Operation(
+VALIDATE = async_api.Operation(
     name='node.validate',
     resource_type='node',
     schema={'type': 'object', 'properties': {},
@@ -56,7 +56,7 @@ def validate_node(node):
     try:
         db_nodes.update_node(node.uuid, {'validation': result,
                                          'validated_at': timeutils.utcnow()})
-    except exception.NodeNotFound:
+    except bm_exception.NodeNotFound:
         pass  # Deleted meanwhile: nothing to store it on.
     return result
 

@@ -2,9 +2,9 @@
 
 from oslo_log import log
 
+import async_api
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal import hooks
-from async_api.db import engine as db_engine
 
 
 def prepare(argv, prog):
@@ -19,5 +19,5 @@ def prepare(argv, prog):
     hooks.register()
     conf(argv, project='async_api', prog=prog)
     log.setup(conf, 'async_api')
-    db_engine.from_conf(conf)
+    async_api.setup_database(conf)
     return conf

@@ -5,8 +5,8 @@ accepts or runs a task: the API (its app factory) and the conductor
 (its commands).
 """
 
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
-from async_api import resources
 
 RESOURCE_TYPE = 'node'
 
@@ -19,5 +19,5 @@ def mark_node_error(node_uuid, message):
 
 def register():
     """Register the ``node`` resource type's hooks."""
-    resources.register(resources.ResourceType(
+    async_api.register_resource_type(async_api.ResourceType(
         RESOURCE_TYPE, mark_error=mark_node_error))

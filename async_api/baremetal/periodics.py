@@ -30,11 +30,10 @@ import futurist
 from oslo_log import log
 from oslo_utils import uuidutils
 
-from async_api.common import exception
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.db import sweeps
 from async_api.baremetal.drivers import base as driver_base
-from async_api.conductor import periodics
 from flows import validate as validate_flow
 
 LOG = log.getLogger(__name__)
@@ -118,7 +117,8 @@ class PeriodicTasks:
             for uuid, future in futures.items():
                 try:
                     future.result()
-                except (driver_base.DriverError, exception.NotFound) as e:
+                except (driver_base.DriverError,
+                        async_api.exception.NotFound) as e:
                     failed += 1
                     # str(e) of a driver error never holds a secret.
                     LOG.warning('%s of node %s failed: %s', what, uuid, e)
@@ -159,7 +159,7 @@ class PeriodicTasks:
         self.heartbeat()
         self._pool = futurist.ThreadPoolExecutor(
             self.conf.hardware.sync_workers)
-        self._worker = periodics.PeriodicRunner(self._callables())
+        self._worker = async_api.PeriodicRunner(self._callables())
         self._worker.start()
 
     def stop(self):

@@ -2,18 +2,15 @@
 
 Every error a client can see is an :class:`AsyncApiError` with an HTTP
 status and a stable machine-readable ``code`` (the OpenStack API-SIG errors
-guideline)::
+guideline). A service adds its own below these (``NotFound`` for its
+resources, ``Conflict`` for its rules)::
 
     AsyncApiError
     ├── InvalidParameter        400 invalid_parameter
     ├── NotFound                404 <resource>_not_found
-    │   ├── NodeNotFound        404 node_not_found
     │   ├── TaskNotFound        404 task_not_found
     │   └── OperationNotFound   404 operation_not_found
     ├── Conflict                409 conflict
-    │   ├── DuplicateName       409 duplicate_name
-    │   ├── NodeExists          409 node_exists
-    │   ├── NodeHasActiveTasks  409 node_has_active_tasks
     │   ├── TaskNotCancellable  409 task_not_cancellable
     │   ├── ResourceQueueFull   409 resource_queue_full
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
@@ -52,11 +49,6 @@ class NotFound(AsyncApiError):
     title = 'Not found'
 
 
-class NodeNotFound(NotFound):
-    code = 'node_not_found'
-    title = 'Node not found'
-
-
 class TaskNotFound(NotFound):
     code = 'task_not_found'
     title = 'Task not found'
@@ -71,21 +63,6 @@ class Conflict(AsyncApiError):
     status = 409
     code = 'conflict'
     title = 'Conflict'
-
-
-class DuplicateName(Conflict):
-    code = 'duplicate_name'
-    title = 'Duplicate name'
-
-
-class NodeExists(Conflict):
-    code = 'node_exists'
-    title = 'Node exists'
-
-
-class NodeHasActiveTasks(Conflict):
-    code = 'node_has_active_tasks'
-    title = 'Node has active tasks'
 
 
 class TaskNotCancellable(Conflict):

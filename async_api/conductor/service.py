@@ -56,7 +56,7 @@ from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.tasks import lanes
-from async_api.tasks import states
+from async_api.common import states
 
 LOG = log.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from async_api.common import exception
 from async_api.db import direct
 from async_api.db import engine
 from async_api.db import models
-from async_api.tasks import states
+from async_api.common import states
 
 _T = models.Task.__table__
 _L = models.TaskLane.__table__
@@ -265,3 +265,43 @@ def count(resource_uuid):
     with engine.current().reader.using() as session:
         return session.execute(sa.select(sa.func.count()).where(
             _L.c.resource_uuid == resource_uuid)).scalar()
+
+
+def active_exists(resource_uuid):
+    """SQL: an unfinished task works on ``resource_uuid``.
+
+    ``resource_uuid`` is a value or a column of the caller's own table
+    (``nodes.c.uuid``, say), so that a service's statement can skip or
+    refuse resources that are busy in the same statement. A task works on
+    a resource when it is its own, or when it holds the resource's lane
+    (a move onto it, say).
+    """
+    tasks = models.Task.__table__
+    places = models.TaskLane.__table__
+    in_lane = sa.select(places.c.task_id).where(
+        places.c.resource_uuid == resource_uuid)
+    return sa.exists().where(sa.and_(
+        tasks.c.state.in_(sorted(states.ACTIVE)),
+        sa.or_(tasks.c.resource_uuid == resource_uuid,
+               tasks.c.id.in_(in_lane))))
+
+
+def count_active(resource_uuid, session=None):
+    """How many unfinished tasks work on ``resource_uuid``.
+
+    :param session: a session of the caller's transaction, so that the
+        count and what the caller does with it (refusing to delete the
+        resource, say) are one transaction.
+    """
+    tasks = models.Task.__table__
+    places = models.TaskLane.__table__
+    in_lane = sa.select(places.c.task_id).where(
+        places.c.resource_uuid == resource_uuid)
+    stmt = sa.select(sa.func.count()).select_from(tasks).where(
+        tasks.c.state.in_(sorted(states.ACTIVE)),
+        sa.or_(tasks.c.resource_uuid == resource_uuid,
+               tasks.c.id.in_(in_lane)))
+    if session is not None:
+        return session.execute(stmt).scalar()
+    with engine.current().reader.using() as own:
+        return own.execute(stmt).scalar()

@@ -13,7 +13,7 @@ from async_api.db import direct
 from async_api.db import engine
 from async_api.db import lanes
 from async_api.db import models
-from async_api.tasks import states
+from async_api.common import states
 
 _T = models.Task.__table__
 _E = models.TaskEvent.__table__

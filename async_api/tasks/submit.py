@@ -24,7 +24,7 @@ from async_api.operations import registry
 from async_api import resources as resource_types
 from async_api.tasks import lanes
 from async_api.tasks import posting
-from async_api.tasks import states
+from async_api.common import states
 
 LOG = log.getLogger(__name__)
 

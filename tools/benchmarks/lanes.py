@@ -41,7 +41,7 @@ from async_api.db import engine as db_engine  # noqa: E402
 from async_api.db import migration  # noqa: E402
 from async_api.db import models  # noqa: E402
 from async_api.operations import registry  # noqa: E402
-from async_api.tasks import states  # noqa: E402
+from async_api.common import states  # noqa: E402
 from async_api.tasks import submit  # noqa: E402
 from flows import benchmark  # noqa: E402
 

@@ -21,7 +21,7 @@ from async_api.api.types import event as event_types
 from async_api.api.types import task as task_types
 from async_api.common import exception
 from async_api.db import tasks as db_tasks
-from async_api.tasks import states
+from async_api.common import states
 
 # Seconds a client is asked to wait before polling an unfinished task.
 RETRY_AFTER = '1'

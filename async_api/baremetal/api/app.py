@@ -6,7 +6,7 @@ library's hooks and middlewares (:mod:`async_api.api.app`).
 
 import pecan
 
-from async_api.api import app as library_app
+import async_api
 from async_api.baremetal.api import hooks as api_hooks
 from async_api.baremetal.api import root
 from async_api.baremetal import conf as async_conf
@@ -23,7 +23,7 @@ def setup_app(conf=None):
     hooks.register()
     app = pecan.make_app(
         root.RootController(),
-        hooks=library_app.make_hooks(
+        hooks=async_api.make_hooks(
             conf, context_hook=api_hooks.NoAuthContextHook(conf)),
-        **library_app.PECAN_CONFIG)
-    return library_app.wrap(app, conf)
+        **async_api.PECAN_CONFIG)
+    return async_api.wrap_app(app, conf)

@@ -3,7 +3,7 @@
 from oslo_context import context
 from pecan import hooks
 
-from async_api.api import errors
+import async_api
 
 
 class NoAuthContextHook(hooks.PecanHook):
@@ -26,7 +26,7 @@ class NoAuthContextHook(hooks.PecanHook):
             project_id = request.headers.get('X-Project-Id') or None
             user_id = request.headers.get('X-User-Id') or None
         request.context = context.RequestContext(
-            request_id=errors.request_id(request.environ),
+            request_id=async_api.errors.request_id(request.environ),
             project_id=project_id,
             user_id=user_id,
             is_admin=False)

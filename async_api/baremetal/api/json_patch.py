@@ -7,14 +7,16 @@ document is copied first, so a patch that fails part-way changes nothing.
 
 import copy
 
-from async_api.common import exception
+import async_api
+
 
 OPERATIONS = ('add', 'remove', 'replace', 'test')
 _MISSING = object()
 
 
 def _invalid(message, *args):
-    return exception.InvalidParameter('Invalid JSON patch: ' + message % args)
+    return async_api.exception.InvalidParameter(
+        'Invalid JSON patch: ' + message % args)
 
 
 def parse_pointer(path):

@@ -11,17 +11,15 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
+import async_api
 from async_api.baremetal.api import node_states
-from async_api.api.expose import expose
-from async_api.api.types import base
-from async_api.api.types import task as task_types
 from async_api.baremetal.db import nodes as db_nodes
 
 BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
 SET_BOOT_DEVICE = 'node.set_boot_device'
 
 
-@base.json_object
+@async_api.api_types.json_object
 class BootDevice(wtypes.Base):
     """The body of ``PUT /v1/nodes/{id}/management/boot_device``."""
 
@@ -38,7 +36,7 @@ class Validation(wtypes.Base):
     validation ran.
     """
 
-    interfaces = base.jsondict
+    interfaces = async_api.api_types.jsondict
     validated_at = wtypes.datetime.datetime
 
 
@@ -51,7 +49,7 @@ class NodeManagementController(rest.RestController):
         super().__init__()
         self.node_ident = node_ident
 
-    @expose(task_types.Task, body=BootDevice, status_code=202)
+    @async_api.expose(async_api.Task, body=BootDevice, status_code=202)
     def boot_device(self, body):
         """Set the device the node boots from."""
         return node_states.accept(
@@ -67,10 +65,11 @@ class NodeValidateController(rest.RestController):
         super().__init__()
         self.node_ident = node_ident
 
-    @expose(Validation)
+    @async_api.expose(Validation)
     def get_all(self):
         """The stored validation result and when it was made."""
         node = db_nodes.get_node(
             self.node_ident, project_id=pecan.request.context.project_id)
         return Validation(interfaces=node.validation or None,
-                          validated_at=base.utc(node.validated_at))
+                          validated_at=async_api.api_types.utc(
+                              node.validated_at))

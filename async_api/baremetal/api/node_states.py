@@ -10,10 +10,7 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
-from async_api.api.controllers import action
-from async_api.api.expose import expose
-from async_api.api.types import base
-from async_api.api.types import task as task_types
+import async_api
 from async_api.baremetal.db import nodes as db_nodes
 
 POWER_TARGETS = ('on', 'off', 'reboot')
@@ -23,14 +20,14 @@ SET_POWER_STATE = 'node.set_power_state'
 PROVISION_OPERATIONS = {'active': 'node.deploy', 'deleted': 'node.tear_down'}
 
 
-@base.json_object
+@async_api.api_types.json_object
 class PowerTarget(wtypes.Base):
     """The body of ``PUT /v1/nodes/{id}/states/power``."""
 
     target = wtypes.wsattr(wtypes.Enum(str, *POWER_TARGETS), mandatory=True)
 
 
-@base.json_object
+@async_api.api_types.json_object
 class ProvisionTarget(wtypes.Base):
     """The body of ``PUT /v1/nodes/{id}/states/provision``."""
 
@@ -46,7 +43,7 @@ def accept(node_ident, operation, params):
     """
     node = db_nodes.get_node(node_ident,
                              project_id=pecan.request.context.project_id)
-    return action.accept(operation, node.uuid, params)
+    return async_api.accept(operation, node.uuid, params)
 
 
 class NodeStatesController(rest.RestController):
@@ -58,13 +55,13 @@ class NodeStatesController(rest.RestController):
         super().__init__()
         self.node_ident = node_ident
 
-    @expose(task_types.Task, body=PowerTarget, status_code=202)
+    @async_api.expose(async_api.Task, body=PowerTarget, status_code=202)
     def power(self, body):
         """Ask for the node to be powered on, off or rebooted."""
         return accept(self.node_ident, SET_POWER_STATE,
                       {'target': body.target})
 
-    @expose(task_types.Task, body=ProvisionTarget, status_code=202)
+    @async_api.expose(async_api.Task, body=ProvisionTarget, status_code=202)
     def provision(self, body):
         """Deploy (``active``) or tear down (``deleted``) the node."""
         return accept(self.node_ident, PROVISION_OPERATIONS[body.target],

@@ -3,11 +3,8 @@
 from oslo_utils import uuidutils
 from wsme import types as wtypes
 
-from async_api.api import links
-from async_api.api import masking
-from async_api.api.types import base
-from async_api.api.types import collection
-from async_api.common import exception
+import async_api
+
 
 DRIVERS = ('fake', 'ipmi', 'redfish')
 SYNC_STATES = ('in_sync', 'syncing', 'out_of_sync', 'error')
@@ -24,25 +21,25 @@ def check_name(name):
     Nodes are looked up by either, so a UUID-like name would be ambiguous.
     """
     if name is not None and uuidutils.is_uuid_like(name):
-        raise exception.InvalidParameter(
+        raise async_api.exception.InvalidParameter(
             'A node name must not look like a UUID: %s' % name)
     return name
 
 
-@base.json_object
+@async_api.api_types.json_object
 class NodePost(wtypes.Base):
     """The body of ``POST /v1/nodes``."""
 
     uuid = wtypes.wsattr(wtypes.text)
     name = wtypes.wsattr(nametype)
     driver = wtypes.wsattr(drivertype, mandatory=True)
-    driver_info = wtypes.wsattr(base.jsondict)
-    extra = wtypes.wsattr(base.jsondict)
+    driver_info = wtypes.wsattr(async_api.api_types.jsondict)
+    extra = wtypes.wsattr(async_api.api_types.jsondict)
 
     def to_values(self):
         """The column values of the new node."""
         if self.uuid and not uuidutils.is_uuid_like(self.uuid):
-            raise exception.InvalidParameter(
+            raise async_api.exception.InvalidParameter(
                 'uuid must be a UUID, not %s' % self.uuid)
         values = {'driver': self.driver,
                   'name': check_name(self.name or None),
@@ -59,8 +56,8 @@ class Node(wtypes.Base):
     uuid = wtypes.text
     name = wtypes.text
     driver = wtypes.text
-    driver_info = base.jsondict
-    extra = base.jsondict
+    driver_info = async_api.api_types.jsondict
+    extra = async_api.api_types.jsondict
     power_state = wtypes.text
     target_power_state = wtypes.text
     provision_state = wtypes.text
@@ -69,7 +66,7 @@ class Node(wtypes.Base):
     last_task_uuid = wtypes.text
     created_at = wtypes.datetime.datetime
     updated_at = wtypes.datetime.datetime
-    links = [base.Link]
+    links = [async_api.api_types.Link]
 
     @classmethod
     def from_db_obj(cls, node):
@@ -78,7 +75,7 @@ class Node(wtypes.Base):
             uuid=node.uuid,
             name=node.name,
             driver=node.driver,
-            driver_info=masking.mask(node.driver_info or {}),
+            driver_info=async_api.masking.mask(node.driver_info or {}),
             extra=node.extra or {},
             power_state=node.power_state,
             target_power_state=node.target_power_state,
@@ -86,19 +83,20 @@ class Node(wtypes.Base):
             sync_state=node.sync_state,
             last_error=node.last_error,
             last_task_uuid=node.last_task_uuid,
-            created_at=base.utc(node.created_at),
-            updated_at=base.utc(node.updated_at),
-            links=base.links(links.self_link('v1', 'nodes', node.uuid)))
+            created_at=async_api.api_types.utc(node.created_at),
+            updated_at=async_api.api_types.utc(node.updated_at),
+            links=async_api.api_types.links(
+                async_api.links.self_link('v1', 'nodes', node.uuid)))
 
 
-@base.json_object
+@async_api.api_types.json_object
 class PatchOperation(wtypes.Base):
     """One RFC 6902 operation of a ``PATCH`` body."""
 
     op = wtypes.wsattr(wtypes.Enum(str, 'add', 'remove', 'replace', 'test'),
                        mandatory=True)
     path = wtypes.wsattr(wtypes.text, mandatory=True)
-    value = wtypes.wsattr(base.jsontype)
+    value = wtypes.wsattr(async_api.api_types.jsontype)
 
     def as_dict(self):
         """The operation as :mod:`.json_patch` takes it."""
@@ -109,7 +107,7 @@ class PatchOperation(wtypes.Base):
         return operation
 
 
-class NodeCollection(collection.Collection):
+class NodeCollection(async_api.Collection):
     """``{"nodes": [...], "next": ...}``."""
 
     nodes = [Node]

@@ -4,16 +4,12 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
+import async_api
+from async_api.baremetal import exception as bm_exception
 from async_api.baremetal.api import node_management
 from async_api.baremetal.api import node_states
-from async_api.api.controllers import tasks
-from async_api.api.expose import expose
-from async_api.api import idempotency
 from async_api.baremetal.api import json_patch
-from async_api.api import links
-from async_api.api import pagination
 from async_api.baremetal.api import node_types
-from async_api.common import exception
 from async_api.baremetal.db import nodes as db_nodes
 
 RESOURCE_TYPE = 'node'
@@ -39,26 +35,27 @@ def _patched_values(node, operations):
     for operation in operations:
         field = json_patch.parse_pointer(operation['path'])[0]
         if field not in node_types.WRITABLE:
-            raise exception.InvalidParameter(
+            raise async_api.exception.InvalidParameter(
                 'Invalid JSON patch: %s cannot be changed; only %s can'
                 % (operation['path'], ', '.join(node_types.WRITABLE)))
     current = {field: getattr(node, field)
                for field in node_types.WRITABLE}
     patched = json_patch.apply(current, operations)
     if patched.get('driver') not in node_types.DRIVERS:
-        raise exception.InvalidParameter(
+        raise async_api.exception.InvalidParameter(
             'driver must be one of %s' % ', '.join(node_types.DRIVERS))
     name = patched.get('name')
     if name is not None and (not isinstance(name, str) or
                              not 0 < len(name) <= 255):
-        raise exception.InvalidParameter(
+        raise async_api.exception.InvalidParameter(
             'name must be a string of 1 to 255 characters')
     node_types.check_name(name)
     values = {'driver': patched['driver'], 'name': name}
     for field in ('driver_info', 'extra'):
         value = patched.get(field, {})
         if not isinstance(value, dict):
-            raise exception.InvalidParameter('%s must be an object' % field)
+            raise async_api.exception.InvalidParameter(
+                '%s must be an object' % field)
         values[field] = value
     # Only what changed is written.
     return {key: value for key, value in values.items()
@@ -68,15 +65,15 @@ def _patched_values(node, operations):
 class NodesController(rest.RestController):
     """``/v1/nodes``."""
 
-    @expose(node_types.NodeCollection, wtypes.text, wtypes.text,
-            wtypes.text, wtypes.text, int, wtypes.text, wtypes.text,
-            wtypes.text)
+    @async_api.expose(node_types.NodeCollection, wtypes.text, wtypes.text,
+                      wtypes.text, wtypes.text, int, wtypes.text,
+                      wtypes.text, wtypes.text)
     def get_all(self, driver=None, power_state=None, provision_state=None,
                 sync_state=None, limit=None, marker=None,
                 sort_key='created_at', sort_dir='asc'):
         """Nodes, filtered by exact values and paginated."""
         if sort_key not in db_nodes.SORT_KEYS:
-            raise exception.InvalidParameter(
+            raise async_api.exception.InvalidParameter(
                 'sort_key must be one of %s, not %s'
                 % (', '.join(db_nodes.SORT_KEYS), sort_key))
         filters = {key: value for key, value in (
@@ -85,47 +82,50 @@ class NodesController(rest.RestController):
             ('sync_state', sync_state)) if value is not None}
         for key, choices in _CHOICES.items():
             if key in filters and filters[key] not in choices:
-                raise exception.InvalidParameter(
+                raise async_api.exception.InvalidParameter(
                     '%s must be one of %s, not %s'
                     % (key, ', '.join(choices), filters[key]))
-        page_size = pagination.limit(limit)
+        page_size = async_api.pagination.limit(limit)
         rows = db_nodes.list_nodes(
             filters=filters, limit=page_size, marker=marker,
-            sort_key=sort_key, sort_dir=pagination.sort_dir(sort_dir),
+            sort_key=sort_key,
+            sort_dir=async_api.pagination.sort_dir(sort_dir),
             project_id=_project_id())
         result = node_types.NodeCollection(
             nodes=[node_types.Node.from_db_obj(row) for row in rows])
-        next_url = pagination.next_url(
+        next_url = async_api.pagination.next_url(
             rows, page_size, 'v1', 'nodes',
             query=dict(filters, sort_key=sort_key, sort_dir=sort_dir))
         if next_url:
             result.next = next_url
         return result
 
-    @expose(node_types.Node, wtypes.text)
+    @async_api.expose(node_types.Node, wtypes.text)
     def get_one(self, ident):
         """One node by UUID or name."""
         return node_types.Node.from_db_obj(get_node(ident))
 
-    @expose(node_types.Node, body=node_types.NodePost, status_code=201)
+    @async_api.expose(node_types.Node, body=node_types.NodePost,
+                      status_code=201)
     def post(self, node):
         """Create a node; 201 with its ``Location``."""
         values = node.to_values()
         values['project_id'] = _project_id()
-        reserved = idempotency.reserved_uuid(pecan.request.environ)
+        reserved = async_api.reserved_uuid(pecan.request.environ)
         if reserved and not values.get('uuid'):
             values['uuid'] = reserved
         try:
             row = db_nodes.create_node(values)
-        except exception.NodeExists:
+        except bm_exception.NodeExists:
             if values.get('uuid') != reserved:
                 raise
             # Created by an earlier holder of this idempotency key.
             row = db_nodes.get_node(reserved)
-        pecan.response.location = links.url('v1', 'nodes', row.uuid)
+        pecan.response.location = async_api.links.url('v1', 'nodes', row.uuid)
         return node_types.Node.from_db_obj(row)
 
-    @expose(node_types.Node, wtypes.text, body=[node_types.PatchOperation])
+    @async_api.expose(node_types.Node, wtypes.text,
+                      body=[node_types.PatchOperation])
     def patch(self, ident, patch):
         """Apply an RFC 6902 JSON patch to the writable fields."""
         row = get_node(ident)
@@ -134,7 +134,7 @@ class NodesController(rest.RestController):
             row = db_nodes.update_node(row.uuid, changes)
         return node_types.Node.from_db_obj(row)
 
-    @expose(None, wtypes.text, status_code=204)
+    @async_api.expose(None, wtypes.text, status_code=204)
     def delete(self, ident):
         """Delete a node; 409 ``node_has_active_tasks`` while it has any."""
         db_nodes.destroy_node(get_node(ident).uuid)
@@ -153,7 +153,7 @@ class NodesController(rest.RestController):
                     remainder[1:])
         if remainder and remainder[0] == 'tasks':
             uuid = get_node(ident).uuid
-            return (tasks.ResourceTasksController(
+            return (async_api.ResourceTasksController(
                 RESOURCE_TYPE, uuid, ('v1', 'nodes', ident, 'tasks')),
                 remainder[1:])
         # None: Pecan answers with its own 404 or 405.

@@ -5,17 +5,15 @@ import pecan
 from pecan import rest
 import sqlalchemy as sa
 
+import async_api
 from async_api.baremetal.api import v1
-from async_api.api import links
-from async_api.common import exception
-from async_api.db import engine
 
 LOG = log.getLogger(__name__)
 
 
 def _v1_version():
     return {'id': 'v1', 'status': 'CURRENT',
-            'links': [links.make('self', 'v1')]}
+            'links': [async_api.links.make('self', 'v1')]}
 
 
 class HealthcheckController(rest.RestController):
@@ -24,12 +22,12 @@ class HealthcheckController(rest.RestController):
     @pecan.expose('json')
     def get_all(self):
         try:
-            with engine.current().reader.using() as session:
+            with async_api.database().reader.using() as session:
                 session.execute(sa.text('SELECT 1'))
         except Exception:
             LOG.warning('Healthcheck: the database cannot be reached',
                         exc_info=True)
-            raise exception.ServiceUnavailable(
+            raise async_api.exception.ServiceUnavailable(
                 'The database cannot be reached')
         return {'status': 'ok'}
 
@@ -50,6 +48,6 @@ class RootController:
 
     @index.when(method='GET', template='json')
     def index_get(self):
-        """The API versions, with links."""
+        """The API versions, with async_api.links."""
         version = _v1_version()
         return {'versions': [version], 'default_version': version}

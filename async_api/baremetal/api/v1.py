@@ -2,16 +2,15 @@
 
 import pecan
 
+import async_api
 from async_api.baremetal.api import nodes
-from async_api.api.controllers import tasks
-from async_api.api import links
 
 
 class V1Controller:
     """Version 1 of the API (a plain controller, like the root)."""
 
     nodes = nodes.NodesController()
-    tasks = tasks.TasksController()
+    tasks = async_api.TasksController()
 
     @pecan.expose(generic=True, template='json')
     def index(self):
@@ -23,7 +22,7 @@ class V1Controller:
         return {
             'id': 'v1',
             'status': 'CURRENT',
-            'links': [links.make('self', 'v1')],
-            'nodes': [links.make('self', 'v1', 'nodes')],
-            'tasks': [links.make('self', 'v1', 'tasks')],
+            'links': [async_api.links.make('self', 'v1')],
+            'nodes': [async_api.links.make('self', 'v1', 'nodes')],
+            'tasks': [async_api.links.make('self', 'v1', 'tasks')],
         }

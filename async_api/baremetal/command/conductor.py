@@ -4,10 +4,10 @@ import sys
 
 from oslo_log import log
 
+import async_api
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal import periodics
-from async_api.conductor import service as conductor_service
 
 LOG = log.getLogger(__name__)
 
@@ -15,7 +15,7 @@ LOG = log.getLogger(__name__)
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-conductor')
-    conductors = conductor_service.ConductorService(
+    conductors = async_api.ConductorService(
         conf, workers=conf.async_api_conductor.workers, host=conf.host,
         periodic_tasks=[periodics.PeriodicTasks(conf)])
     conductors.start()

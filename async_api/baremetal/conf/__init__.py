@@ -7,11 +7,11 @@ call it on the global ``CONF`` before parsing the command line.
 
 from oslo_config import cfg
 
+import async_api
 from async_api.baremetal.conf import api
 from async_api.baremetal.conf import database
 from async_api.baremetal.conf import default
 from async_api.baremetal.conf import hardware
-from async_api import conf as library_conf
 
 CONF = cfg.CONF
 
@@ -21,7 +21,7 @@ MODULES = (api, default, hardware)
 
 def register_opts(conf):
     """Register the service's and the library's options; safe again."""
-    library_conf.register_opts(conf)
+    async_api.register_opts(conf)
     for module in MODULES:
         module.register_opts(conf)
     database.register_opts(conf)

@@ -4,13 +4,10 @@ from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
-from async_api.common import exception
-from async_api.db import engine
+import async_api
+from async_api.baremetal import exception as bm_exception
 from async_api.baremetal.db import models
-from async_api.db import models as task_models
-from async_api.tasks import states
 
 SORT_KEYS = ('created_at', 'updated_at', 'name', 'uuid', 'driver',
              'power_state', 'provision_state')
@@ -35,25 +32,26 @@ def create_node(values):
     values.setdefault('uuid', uuidutils.generate_uuid())
     node = models.Node(**values)
     try:
-        with engine.current().writer.using() as session:
+        with async_api.database().writer.using() as session:
             session.add(node)
             session.flush()
             session.expunge(node)
     except db_exc.DBDuplicateEntry as error:
         if 'uuid' in (error.columns or ()):
-            raise exception.NodeExists(
+            raise bm_exception.NodeExists(
                 'A node with UUID %s already exists' % values['uuid'])
-        raise exception.DuplicateName(
+        raise bm_exception.DuplicateName(
             'A node named %s already exists' % values.get('name'))
     return node
 
 
 def get_node(ident, project_id=None):
     """A node by UUID or name; NodeNotFound if it is not there."""
-    with engine.current().reader.using() as session:
+    with async_api.database().reader.using() as session:
         node = _query_ident(session, ident, project_id).one_or_none()
         if node is None:
-            raise exception.NodeNotFound('Node %s could not be found' % ident)
+            raise bm_exception.NodeNotFound(
+                'Node %s could not be found' % ident)
         session.expunge(node)
         return node
 
@@ -61,7 +59,7 @@ def get_node(ident, project_id=None):
 def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
                sort_dir='asc', project_id=None):
     """Nodes matching ``filters`` (exact values), one page of them."""
-    with engine.current().reader.using() as session:
+    with async_api.database().reader.using() as session:
         query = session.query(models.Node)
         for key, value in (filters or {}).items():
             query = query.filter(getattr(models.Node, key) == value)
@@ -71,7 +69,7 @@ def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
         if marker is not None:
             marker_obj = _query_ident(session, marker).one_or_none()
             if marker_obj is None:
-                raise exception.InvalidParameter(
+                raise async_api.exception.InvalidParameter(
                     'Marker node %s could not be found' % marker)
         # id breaks ties so that pages never skip or repeat a node.
         query = db_utils.paginate_query(
@@ -91,38 +89,34 @@ def update_node(uuid, values):
     values = dict(values)
     values.setdefault('updated_at', timeutils.utcnow())
     try:
-        with engine.current().writer.using() as session:
+        with async_api.database().writer.using() as session:
             updated = session.query(models.Node).filter(
                 models.Node.uuid == uuid).update(
                 values, synchronize_session=False)
             if not updated:
-                raise exception.NodeNotFound(
+                raise bm_exception.NodeNotFound(
                     'Node %s could not be found' % uuid)
             node = session.query(models.Node).filter(
                 models.Node.uuid == uuid).one()
             session.expunge(node)
             return node
     except db_exc.DBDuplicateEntry:
-        raise exception.DuplicateName(
+        raise bm_exception.DuplicateName(
             'A node named %s already exists' % values.get('name'))
 
 
 def destroy_node(uuid):
     """Delete a node; NodeHasActiveTasks while any of its tasks is active."""
-    with engine.current().writer.using() as session:
+    with async_api.database().writer.using() as session:
         # Queued tasks count, and so do tasks of other resources that
         # hold this node's lane (a move onto it, say).
-        in_lane = sa.select(task_models.TaskLane.task_id).where(
-            task_models.TaskLane.resource_uuid == uuid)
-        active = session.query(sa.func.count(task_models.Task.id)).filter(
-            task_models.Task.state.in_(states.ACTIVE),
-            sa.or_(task_models.Task.resource_uuid == uuid,
-                   task_models.Task.id.in_(in_lane))).scalar()
+        active = async_api.count_active_tasks(uuid, session=session)
         if active:
-            raise exception.NodeHasActiveTasks(
+            raise bm_exception.NodeHasActiveTasks(
                 'Node %s has %d active task(s); wait for them or cancel them'
                 % (uuid, active))
         deleted = session.query(models.Node).filter(
             models.Node.uuid == uuid).delete(synchronize_session=False)
         if not deleted:
-            raise exception.NodeNotFound('Node %s could not be found' % uuid)
+            raise bm_exception.NodeNotFound(
+                'Node %s could not be found' % uuid)

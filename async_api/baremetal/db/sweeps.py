@@ -10,10 +10,8 @@ from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
-from async_api.db import engine
+import async_api
 from async_api.baremetal.db import models
-from async_api.db import models as task_models
-from async_api.tasks import states
 
 _TABLE = models.Conductor.__table__
 
@@ -21,13 +19,13 @@ _TABLE = models.Conductor.__table__
 def heartbeat(hostname):
     """Record that ``hostname`` is alive now."""
     now = timeutils.utcnow()
-    with engine.current().writer.using() as session:
+    with async_api.database().writer.using() as session:
         updated = session.execute(sa.update(_TABLE).where(
             _TABLE.c.hostname == hostname).values(heartbeat_at=now)).rowcount
     if updated:
         return
     try:
-        with engine.current().writer.using() as session:
+        with async_api.database().writer.using() as session:
             session.execute(sa.insert(_TABLE).values(
                 hostname=hostname, created_at=now, heartbeat_at=now))
     except db_exc.DBDuplicateEntry:
@@ -36,14 +34,14 @@ def heartbeat(hostname):
 
 def unregister(hostname):
     """Forget ``hostname`` (on a clean stop: its share moves at once)."""
-    with engine.current().writer.using() as session:
+    with async_api.database().writer.using() as session:
         session.execute(sa.delete(_TABLE).where(_TABLE.c.hostname == hostname))
 
 
 def alive(liveness):
     """Hostnames with a heartbeat in the last ``liveness`` seconds."""
     since = timeutils.utcnow() - datetime.timedelta(seconds=liveness)
-    with engine.current().reader.using() as session:
+    with async_api.database().reader.using() as session:
         rows = session.execute(sa.select(_TABLE.c.hostname).where(
             _TABLE.c.heartbeat_at >= since).order_by(_TABLE.c.hostname))
         return [row.hostname for row in rows]
@@ -56,12 +54,9 @@ def candidates():
     write the hardware and the node, and a sweep must not race them.
     """
     nodes = models.Node.__table__
-    tasks = task_models.Task.__table__
-    active = sa.exists().where(sa.and_(
-        tasks.c.resource_uuid == nodes.c.uuid,
-        tasks.c.state.in_(sorted(states.ACTIVE))))
+    active = async_api.active_task_exists(nodes.c.uuid)
     stmt = sa.select(nodes.c.uuid, nodes.c.driver, active.label('busy'))
-    with engine.current().reader.using() as session:
+    with async_api.database().reader.using() as session:
         return [(row.uuid, row.driver, bool(row.busy))
                 for row in session.execute(stmt)]
 
@@ -74,16 +69,13 @@ def update_if_idle(uuid, seen_task_uuid, values):
     nor ``error``). Returns whether the row was updated.
     """
     nodes = models.Node.__table__
-    tasks = task_models.Task.__table__
-    active = sa.exists().where(sa.and_(
-        tasks.c.resource_uuid == nodes.c.uuid,
-        tasks.c.state.in_(sorted(states.ACTIVE))))
+    active = async_api.active_task_exists(nodes.c.uuid)
     if seen_task_uuid is None:
         same_task = nodes.c.last_task_uuid.is_(None)
     else:
         same_task = nodes.c.last_task_uuid == seen_task_uuid
     values = dict(values, updated_at=timeutils.utcnow())
-    with engine.current().writer.using() as session:
+    with async_api.database().writer.using() as session:
         return bool(session.execute(sa.update(nodes).where(
             nodes.c.uuid == uuid, same_task, ~active,
             nodes.c.sync_state.in_(('in_sync', 'out_of_sync')))

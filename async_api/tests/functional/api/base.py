@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests import base
 from async_api.tests.functional import service
 

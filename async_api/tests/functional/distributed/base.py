@@ -13,7 +13,7 @@ import uuid
 
 from testtools import content as testtools_content
 
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests import db_fixtures
 from async_api.tests.functional.api import base as api_base
 from async_api.tests.functional import service

@@ -6,7 +6,7 @@ conductor claims the job and resumes it from the flow's saved progress:
 the steps that had finished do not run again, the interrupted one does.
 """
 
-from async_api.tasks import states
+from async_api.common import states
 
 #: Seconds the fake hardware takes to apply a power change.
 SLOW_STEP = 3.0

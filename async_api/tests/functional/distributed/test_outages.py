@@ -14,7 +14,7 @@ import time
 import sqlalchemy as sa
 
 from async_api.db import migration
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.functional.distributed import base
 from async_api.tests.functional.distributed import private
 from async_api.tests import servers

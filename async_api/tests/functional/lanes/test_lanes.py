@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from async_api.conf import database as database_conf
 from async_api.tasks import posting
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.functional.api import base
 from async_api.tests.functional import service
 

@@ -6,7 +6,7 @@ import fixtures
 
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
-from async_api.tasks import states
+from async_api.common import states
 
 POWER = registry.Operation(
     name='node.set_power_state',

@@ -2,7 +2,7 @@
 
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.api import base
 from async_api.tests.unit.api import fakes
 

@@ -43,7 +43,7 @@ class TestRoot(base.APITestCase):
 
     def test_healthcheck_database_down(self):
         self.useFixture(fixtures.MockPatch(
-            'async_api.db.engine.current',
+            'async_api.database',
             side_effect=RuntimeError('database is gone')))
         response = self.app.get('/healthcheck', expect_errors=True)
         self.assert_error(response, 503, 'service_unavailable')

@@ -7,7 +7,7 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from async_api.db import tasks as db_tasks
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.api import base
 from async_api.tests.unit.api import fakes
 

@@ -8,7 +8,7 @@ import testtools
 from async_api.conductor import claims
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from async_api.tests.unit.flows import base
 

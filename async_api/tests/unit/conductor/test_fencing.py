@@ -8,7 +8,7 @@ from taskflow.conductors.backends import impl_blocking
 
 from async_api.conductor import service
 from async_api.db import tasks as db_tasks
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from async_api.tests.unit.flows import base
 

@@ -3,6 +3,7 @@ from taskflow.patterns import linear_flow
 from taskflow import task as task_base
 from taskflow.types import failure as tf_failure
 
+from async_api.baremetal import exception as bm_exception
 from async_api.common import exception
 from async_api.conductor import listeners
 from async_api.db import deferred
@@ -28,7 +29,7 @@ class TestErrorCode(base.base.TestCase):
         self.assertEqual('driver_error', listeners.error_code(
             self._failure(driver_base.DriverError('x'))))
         self.assertEqual('node_not_found', listeners.error_code(
-            self._failure(exception.NodeNotFound('x'))))
+            self._failure(bm_exception.NodeNotFound('x'))))
         self.assertEqual('step_timeout', listeners.error_code(
             self._failure(common.StepTimedOut('x'))))
         self.assertEqual('step_failed', listeners.error_code(

@@ -1,6 +1,6 @@
 """Conductors run each resource's tasks one at a time, in order."""
 
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 
 

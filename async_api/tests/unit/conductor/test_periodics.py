@@ -11,7 +11,7 @@ from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.db import sweeps
 from async_api.idempotency import store
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.flows import base
 
 

@@ -11,7 +11,7 @@ from async_api.baremetal import conf as async_conf
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
 from async_api.tasks import posting
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from flows import power
 

@@ -16,7 +16,7 @@ from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import board as sql_board
 from async_api.operations import registry
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tasks import submit
 from async_api.tests.unit.flows import base
 from flows import power

@@ -11,7 +11,7 @@ from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
 from async_api.baremetal.drivers import fake
 from async_api.operations import registry
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tests import base
 from async_api.tests import db_fixtures
 from flows import power

@@ -16,7 +16,7 @@ from async_api.db import models
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.tasks import lanes
-from async_api.tasks import states
+from async_api.common import states
 from async_api.tasks import submit
 from async_api.tests import base
 from async_api.tests import db_fixtures

@@ -1,0 +1,32 @@
+"""The bare-metal service's own errors, below the library's
+(:mod:`async_api.common.exception`)::
+
+    NotFound
+    └── NodeNotFound        404 node_not_found
+    Conflict
+    ├── DuplicateName       409 duplicate_name
+    ├── NodeExists          409 node_exists
+    └── NodeHasActiveTasks  409 node_has_active_tasks
+"""
+
+import async_api
+
+
+class NodeNotFound(async_api.exception.NotFound):
+    code = 'node_not_found'
+    title = 'Node not found'
+
+
+class DuplicateName(async_api.exception.Conflict):
+    code = 'duplicate_name'
+    title = 'Duplicate name'
+
+
+class NodeExists(async_api.exception.Conflict):
+    code = 'node_exists'
+    title = 'Node exists'
+
+
+class NodeHasActiveTasks(async_api.exception.Conflict):
+    code = 'node_has_active_tasks'
+    title = 'Node has active tasks'
