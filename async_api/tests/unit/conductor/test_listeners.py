@@ -4,7 +4,6 @@ from taskflow import task as task_base
 from taskflow.types import failure as tf_failure
 
 from async_api.baremetal import exception as bm_exception
-from async_api.common import exception
 from async_api.conductor import listeners
 from async_api.db import deferred
 from async_api.db import engine as db_engine
