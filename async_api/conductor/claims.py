@@ -6,7 +6,7 @@ by then: with N conductors each job was claimed about N times, N - 1 of
 those claims lost (each one a write to the board, then a read to say why).
 It also never calls the board's ``wait()``: the SQL board's in-process
 wake-up never reached it, and an idle conductor took a new job only after
-``[jobboard]poll_interval``.
+``[async_api_jobboard]poll_interval``.
 
 :class:`ClaimLoop` lists only claimable jobs, lists again after every job
 it runs (one read, instead of a claim per stale entry), and on the SQL

@@ -9,8 +9,8 @@ Every conductor service runs one :class:`Reconciler` thread. Each pass:
    API died between its commit and its post, the post failed, the board
    lost or trashed the job, or a job vanished under a running conductor.
    Only tasks last posted (and, once running, last updated) more than
-   ``[lanes]repost_after`` seconds ago are considered, so a post on its
-   way is not raced.
+   ``[async_api_lanes]repost_after`` seconds ago are considered, so a
+   post on its way is not raced.
 
 Several conductors may reconcile at once: every action is a conditional
 UPDATE (:func:`async_api.db.lanes.promote`,
@@ -38,7 +38,7 @@ LOG = log.getLogger(__name__)
 class Reconciler:
     """Re-posts what the board is missing, every ``interval`` seconds.
 
-    :param conf: a ``ConfigOpts`` with the ``[lanes]`` options.
+    :param conf: a ``ConfigOpts`` with the ``[async_api_lanes]`` options.
     :param board: the jobboard to list and post to (default: the
         process-wide board of :mod:`async_api.backends`).
     """

@@ -8,12 +8,12 @@ each with its own claim loop and its own board connection. Every worker
 has a unique name, ``<host>-<8 hex>-<i>``: same-named conductors would
 treat each other's claims as their own.
 
-Engines are TaskFlow's serial engine by default (``[conductor]engine``):
-it runs graph flows one step at a time in the conductor's thread, at less
-cost per step. The parallel engine (graph flows run independent steps
-together) runs on one futurist thread pool shared by all workers: an
-engine that builds its own executor pays about a second to shut it down
-after every flow.
+Engines are TaskFlow's serial engine by default
+(``[async_api_conductor]engine``): it runs graph flows one step at a
+time in the conductor's thread, at less cost per step. The parallel
+engine (graph flows run independent steps together) runs on one futurist
+thread pool shared by all workers: an engine that builds its own executor
+pays about a second to shut it down after every flow.
 
 TaskFlow's conductor trashes a job when anything outside the engine run
 fails and consumes it whatever the flow's outcome. :class:`TaskConductor`

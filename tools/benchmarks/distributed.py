@@ -54,7 +54,7 @@ class Deployment:
         sections.setdefault('DEFAULT', {}).update(
             {'state_path': self.directory, 'host': host})
         sections['api'] = {'host_ip': '127.0.0.1', 'port': self.port}
-        sections['conductor'] = {'workers': workers}
+        sections['async_api_conductor'] = {'workers': workers}
         config = service.write_config(
             os.path.join(self.directory, '%s.conf' % host), sections)
         port = self.port if command in ('all', 'api') else None
@@ -188,7 +188,7 @@ def main():
     print('%d tasks, %d conductor threads per process, claim_expiry %.1f s'
           % (args.tasks, args.conductor_workers, args.claim_expiry))
     with tempfile.TemporaryDirectory() as tmp:
-        deployment = Deployment(tmp, {'jobboard': dict(jobboard)})
+        deployment = Deployment(tmp, {'async_api_jobboard': dict(jobboard)})
         try:
             deployment.start('all', 'embedded', args.conductor_workers)
             rate, states = throughput(deployment, args.tasks)
@@ -208,7 +208,7 @@ def main():
                      board_name='bench-%s' % uuid.uuid4().hex[:8])
         with tempfile.TemporaryDirectory() as tmp:
             deployment = Deployment(tmp, {'database': {
-                'connection': database}, 'jobboard': board})
+                'connection': database}, 'async_api_jobboard': board})
             try:
                 deployment.start('api', 'api', 1)
                 hosts = 2 if count == 'recovery' else count

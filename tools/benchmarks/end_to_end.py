@@ -229,9 +229,9 @@ def main():
                              '1,4)')
     parser.add_argument('--engine', choices=('parallel', 'serial'),
                         help="conductors' engine (default "
-                             '[conductor]engine, as the service)')
+                             '[async_api_conductor]engine, as the service)')
     parser.add_argument('--poll-interval', type=float, default=0.5,
-                        help='[jobboard]poll_interval (default 0.5)')
+                        help='[async_api_jobboard]poll_interval (default 0.5)')
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--breakdown', action='store_true',
                         help='also run, with the most conductors, the '

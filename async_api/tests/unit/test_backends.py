@@ -1,4 +1,5 @@
-"""``[jobboard]`` options become each TaskFlow board's configuration."""
+"""``[async_api_jobboard]`` options become each TaskFlow board's
+configuration."""
 
 from async_api import backends
 from async_api import boards

@@ -23,8 +23,8 @@ class ServiceTestCase(base.TestCase):
             'DEFAULT': {'state_path': self.state_path,
                         'host': 'test-%s' % name.split('.')[0]},
             'api': {'host_ip': '127.0.0.1', 'port': self.port},
-            'conductor': {'workers': 2},
-            'jobboard': {'poll_interval': 0.1},
+            'async_api_conductor': {'workers': 2},
+            'async_api_jobboard': {'poll_interval': 0.1},
         }
         for section, values in sections.items():
             config.setdefault(section, {}).update(values)

@@ -27,7 +27,7 @@ class DistributedTestCase(api_base.ServiceTestCase):
     """Starts ``async-api-api`` and ``async-api-conductor`` processes.
 
     Subclasses set :attr:`BOARD` and, for a server board, return its
-    ``[jobboard]`` options from :meth:`board_options`.
+    ``[async_api_jobboard]`` options from :meth:`board_options`.
     """
 
     BOARD = 'sqlalchemy'
@@ -57,9 +57,9 @@ class DistributedTestCase(api_base.ServiceTestCase):
         return {
             'DEFAULT': {'state_path': self.state_path, 'host': host},
             'api': {'host_ip': '127.0.0.1', 'port': self.port},
-            'conductor': {'workers': 1},
+            'async_api_conductor': {'workers': 1},
             'database': {'connection': self.database_url},
-            'jobboard': jobboard,
+            'async_api_jobboard': jobboard,
         }
 
     def start_process(self, command, host):

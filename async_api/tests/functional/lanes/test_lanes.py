@@ -27,10 +27,10 @@ TARGETS = ('on', 'off', 'reboot')
 
 # Short leases and reconciler periods, so that recovery is quick.
 FAST = {
-    'jobboard': {'claim_expiry': 2, 'poll_interval': 0.1},
-    'lanes': {'reconcile_interval': 0.5, 'repost_after': 2,
-              'max_queued_per_resource': 50},
-    'conductor': {'workers': 2},
+    'async_api_jobboard': {'claim_expiry': 2, 'poll_interval': 0.1},
+    'async_api_lanes': {'reconcile_interval': 0.5, 'repost_after': 2,
+                        'max_queued_per_resource': 50},
+    'async_api_conductor': {'workers': 2},
 }
 
 
