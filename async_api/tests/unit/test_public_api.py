@@ -12,7 +12,8 @@ DOC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     'doc', 'source', 'user', 'public-api.rst')
 
 _DIRECTIVE = re.compile(
-    r'^\.\. auto(?:function|class|data):: async_api\.(\w+)\s*$', re.M)
+    r'^\.\. (?:auto(?:function|class)|py:data):: async_api\.(\w+)\s*$',
+    re.M)
 
 
 class TestPublicAPI(testtools.TestCase):
