@@ -21,12 +21,12 @@ class ContextHook(hooks.PecanHook):
     # on_route, not before: _lookup methods resolve resources while the
     # request is being routed.
     def on_route(self, state):
-        request = state.request
-        if getattr(request, 'context', None) is not None:
-            return
-        request.context = context.RequestContext.from_environ(
-            request.environ,
-            request_id=errors.request_id(request.environ))
+        # Pecan gives every request a plain dict as its context.
+        if not isinstance(getattr(state.request, 'context', None),
+                          context.RequestContext):
+            state.request.context = context.RequestContext.from_environ(
+                state.request.environ,
+                request_id=errors.request_id(state.request.environ))
 
 
 class ConfigHook(hooks.PecanHook):

@@ -34,7 +34,11 @@ def set_default_conf(conf):
 
 
 def set_tasks_path(path):
-    """Where the service serves its tasks collection (``v1/tasks``)."""
+    """Where the service serves its tasks collection (``v1/tasks``).
+
+    Task links and the ``Location`` of accepted actions point there, on
+    requests that the tasks collection itself does not serve.
+    """
     _DEFAULTS['tasks_path'] = path.strip('/')
 
 
@@ -45,8 +49,9 @@ def conf():
 
 def context():
     request = pecan.request
+    # Pecan gives every request a plain dict as its context.
     found = getattr(request, 'context', None)
-    if found is None:
+    if not isinstance(found, oslo_context.RequestContext):
         found = oslo_context.RequestContext.from_environ(
             request.environ, request_id=errors.request_id(request.environ))
         request.context = found
