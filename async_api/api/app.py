@@ -12,6 +12,10 @@ requests with an ``Idempotency-Key``), then the app with the hooks of
 
 from oslo_middleware import request_id
 
+# The accept path (submit, posting, the jobboard and persistence
+# backends) is imported with the app, not by its first request: that
+# import took over a second, and an accept must answer at once.
+from async_api.api.controllers import action  # noqa: F401
 from async_api.api import errors
 from async_api.api import hooks
 from async_api.api import idempotency

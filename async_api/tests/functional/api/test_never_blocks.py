@@ -37,7 +37,7 @@ class TestNeverBlocks(base.ServiceTestCase):
         self.assertEqual(['pending'] + ['queued'] * (len(uuids) - 1), seen)
 
     def test_accepts_while_steps_sleep(self):
-        self.start('all', conductor={'workers': 1})
+        self.start('all', async_api_conductor={'workers': 1})
         node = self.create_node(driver_info={'fake_delay': 5})
         uuids = self._accept_many(node, count=4)
         task = self.api('GET', '/v1/tasks/%s' % uuids[0]).json()

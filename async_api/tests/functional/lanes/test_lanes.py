@@ -15,7 +15,7 @@ import time
 import requests
 import sqlalchemy as sa
 
-from async_api.conf import database as database_conf
+from async_api.baremetal.conf import database as database_conf
 from async_api.tasks import posting
 from async_api.common import states
 from async_api.tests.functional.api import base

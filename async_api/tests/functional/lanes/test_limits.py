@@ -7,8 +7,8 @@ class TestQueueLimit(base.ServiceTestCase):
 
     def setUp(self):
         super().setUp()
-        self.start('all', lanes={'max_queued_per_resource': 3},
-                   conductor={'workers': 1})
+        self.start('all', async_api_lanes={'max_queued_per_resource': 3},
+                   async_api_conductor={'workers': 1})
 
     def test_full_queue_and_busy_node(self):
         node = self.create_node(driver_info={'fake_delay': 0.3})
