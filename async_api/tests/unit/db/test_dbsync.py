@@ -27,13 +27,15 @@ class TestDbsyncCommand(base.TestCase):
             f.write('[database]\nconnection = sqlite:///%s\n' % db_path)
         before = self._run(config_file, 'version')
         self.assertEqual(0, before.returncode, before.stderr)
-        self.assertEqual('None', before.stdout.strip())
+        self.assertEqual(['async_api: None', 'async_api.baremetal: None'],
+                         before.stdout.splitlines())
         upgraded = self._run(config_file, 'upgrade')
         self.assertEqual(0, upgraded.returncode, upgraded.stderr)
         self.assertTrue(os.path.exists(db_path))
         after = self._run(config_file, 'version')
-        self.assertIn(after.stdout.strip(), upgraded.stdout)
-        self.assertNotEqual('None', after.stdout.strip())
+        self.assertEqual(upgraded.stdout, after.stdout)
+        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0001'],
+                         after.stdout.splitlines())
 
     def test_purge_idempotency_keys(self):
         db_path = os.path.join(self.state_path, 'db.sqlite')
