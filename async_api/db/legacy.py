@@ -143,24 +143,31 @@ def _rename_tables(connection):
     leaving ``tasks_pkey`` behind would stop a host from creating its own
     ``tasks`` table. Foreign keys follow a renamed table by themselves.
     """
-    preparer = connection.dialect.identifier_preparer
-    quote = preparer.quote
+    quote = connection.dialect.identifier_preparer.quote
     for old, new in TABLES:
         connection.execute(sa.text('ALTER TABLE %s RENAME TO %s'
                                    % (quote(old), quote(new))))
-    inspector = sa.inspect(connection)
     for old, new in TABLES:
         if connection.dialect.name == 'postgresql':
             _rename_postgresql_objects(connection, old, new)
-            continue
-        names = [i['name'] for i in inspector.get_indexes(new)]
-        names += [c['name'] for c in inspector.get_unique_constraints(new)]
-        for name in sorted(set(names)):
-            renamed = _new_name(name, old, new)
-            if renamed:
-                connection.execute(sa.text(
-                    'ALTER TABLE %s RENAME INDEX %s TO %s'
-                    % (quote(new), quote(name), quote(renamed))))
+        else:
+            _rename_mysql_indexes(connection, old, new)
+
+
+def _rename_mysql_indexes(connection, old, new):
+    # Unique constraints are indexes too. Generated foreign key names keep
+    # their old table's name on MariaDB: nothing compares them, and a host
+    # would need a table of that very name to collide.
+    quote = connection.dialect.identifier_preparer.quote
+    inspector = sa.inspect(connection)
+    names = [i['name'] for i in inspector.get_indexes(new)]
+    names += [c['name'] for c in inspector.get_unique_constraints(new)]
+    for name in sorted(set(names)):
+        renamed = _new_name(name, old, new)
+        if renamed:
+            connection.execute(sa.text(
+                'ALTER TABLE %s RENAME INDEX %s TO %s'
+                % (quote(new), quote(name), quote(renamed))))
 
 
 def _rename_postgresql_objects(connection, old, new):
