@@ -1,7 +1,11 @@
 """SQLAlchemy models of async_api's own tables.
 
-The schema is owned by the alembic migrations in ``migrations/versions``; a
-test checks that these models and the migrations agree.
+Every table of the library is named ``async_api_*``, as are its indexes and
+constraints: the library's tables share a database with the host service's
+own (see ``doc/source/user/library.rst``), and PostgreSQL wants index and
+constraint names unique within a schema. The schema is owned by the alembic
+migrations in ``migrations/versions``; a test checks that these models and
+the migrations agree.
 """
 
 from oslo_db.sqlalchemy import models
@@ -30,12 +34,12 @@ class Task(Base):
     accepted. ``id`` grows with acceptance, so it orders tasks.
     """
 
-    __tablename__ = 'tasks'
+    __tablename__ = 'async_api_tasks'
     __table_args__ = (
-        sa.UniqueConstraint('uuid', name='uniq_tasks0uuid'),
-        sa.Index('tasks_resource_idx', 'resource_uuid', 'id'),
-        sa.Index('tasks_state_idx', 'state'),
-        sa.Index('tasks_updated_at_idx', 'updated_at'),
+        sa.UniqueConstraint('uuid', name='uniq_async_api_tasks0uuid'),
+        sa.Index('async_api_tasks_resource_idx', 'resource_uuid', 'id'),
+        sa.Index('async_api_tasks_state_idx', 'state'),
+        sa.Index('async_api_tasks_updated_at_idx', 'updated_at'),
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
@@ -79,7 +83,7 @@ class ResourceLane(Base):
     order of their ids, whatever the number of API workers.
     """
 
-    __tablename__ = 'resource_lanes'
+    __tablename__ = 'async_api_resource_lanes'
 
     resource_uuid = sa.Column(sa.String(36), primary_key=True)
     # How many tasks were ever accepted on the resource (the write that
@@ -96,32 +100,34 @@ class TaskLane(Base):
     is left; the row goes away in the transaction that finishes the task.
     """
 
-    __tablename__ = 'task_lanes'
+    __tablename__ = 'async_api_task_lanes'
     __table_args__ = (
-        sa.UniqueConstraint('resource_uuid', 'task_id',
-                            name='uniq_task_lanes0resource_uuid0task_id'),
-        sa.Index('task_lanes_task_id_idx', 'task_id'),
+        sa.UniqueConstraint(
+            'resource_uuid', 'task_id',
+            name='uniq_async_api_task_lanes0resource_uuid0task_id'),
+        sa.Index('async_api_task_lanes_task_id_idx', 'task_id'),
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    task_id = sa.Column(sa.Integer,
-                        sa.ForeignKey('tasks.id', ondelete='CASCADE'),
-                        nullable=False)
+    task_id = sa.Column(
+        sa.Integer, sa.ForeignKey('async_api_tasks.id', ondelete='CASCADE'),
+        nullable=False)
     resource_uuid = sa.Column(sa.String(36), nullable=False)
 
 
 class TaskEvent(Base):
     """One step transition of a task (like Nova's instance-action events)."""
 
-    __tablename__ = 'task_events'
+    __tablename__ = 'async_api_task_events'
     __table_args__ = (
-        sa.Index('task_events_task_uuid_idx', 'task_uuid', 'id'),
+        sa.Index('async_api_task_events_task_uuid_idx', 'task_uuid', 'id'),
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    task_uuid = sa.Column(sa.String(36),
-                          sa.ForeignKey('tasks.uuid', ondelete='CASCADE'),
-                          nullable=False)
+    task_uuid = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('async_api_tasks.uuid', ondelete='CASCADE'),
+        nullable=False)
     event = sa.Column(sa.String(255), nullable=False)
     state = sa.Column(sa.String(15), nullable=False)
     time = sa.Column(sa.DateTime, nullable=False, default=timeutils.utcnow)
@@ -140,11 +146,12 @@ class IdempotencyKey(Base):
     UUID, whose unique constraint makes a second operation impossible.
     """
 
-    __tablename__ = 'idempotency_keys'
+    __tablename__ = 'async_api_idempotency_keys'
     __table_args__ = (
-        sa.UniqueConstraint('project_id', 'key',
-                            name='uniq_idempotency_keys0project_id0key'),
-        sa.Index('idempotency_keys_expires_at_idx', 'expires_at'),
+        sa.UniqueConstraint(
+            'project_id', 'key',
+            name='uniq_async_api_idempotency_keys0project_id0key'),
+        sa.Index('async_api_idempotency_keys_expires_at_idx', 'expires_at'),
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)

@@ -171,8 +171,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
     def upgrade(self):
         """Create the board's tables if they do not exist (standalone use).
 
-        Within async_api, ``async-api-dbsync`` (migration 0002) creates
-        them instead.
+        Within async_api, the library's migrations (``async-api-dbsync``)
+        create them instead.
         """
         models.create_tables(self._engine())
 

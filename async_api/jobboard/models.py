@@ -1,8 +1,8 @@
 """Tables of the SQL jobboard.
 
-They live on :class:`async_api.db.models.Base` so that the service's alembic
-migrations (``0002_sql_jobboard``) own them; a board used outside async_api
-can create just these two tables with
+They live on :class:`async_api.db.models.Base` so that the library's
+alembic migrations (:mod:`async_api.db.migration`) own them; a board used
+outside async_api can create just these two tables with
 :meth:`async_api.jobboard.board.SQLAlchemyJobBoard.upgrade`.
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from async_api.db import models
 
-#: Values of ``jobboard_jobs.status``. A consumed job is deleted, so it has
-#: no status of its own.
+#: Values of ``async_api_jobboard_jobs.status``. A consumed job is deleted,
+#: so it has no status of its own.
 POSTED = 'posted'
 TRASHED = 'trashed'
 
@@ -30,11 +30,11 @@ class JobboardJob(models.Base):
     of an owner is conditional on the epoch it was given.
     """
 
-    __tablename__ = 'jobboard_jobs'
+    __tablename__ = 'async_api_jobboard_jobs'
     __table_args__ = (
-        sa.UniqueConstraint('uuid', name='uniq_jobboard_jobs0uuid'),
+        sa.UniqueConstraint('uuid', name='uniq_async_api_jobboard_jobs0uuid'),
         # Serves iterjobs/wait/job_count: one board's live jobs in order.
-        sa.Index('jobboard_jobs_listing_idx',
+        sa.Index('async_api_jobboard_jobs_listing_idx',
                  'board', 'status', 'priority', 'id'),
     )
 
@@ -62,10 +62,11 @@ class JobboardJob(models.Base):
 class JobboardEntity(models.Base):
     """An entity (a conductor) registered with a board."""
 
-    __tablename__ = 'jobboard_entities'
+    __tablename__ = 'async_api_jobboard_entities'
     __table_args__ = (
-        sa.UniqueConstraint('board', 'kind', 'name',
-                            name='uniq_jobboard_entities0board0kind0name'),
+        sa.UniqueConstraint(
+            'board', 'kind', 'name',
+            name='uniq_async_api_jobboard_entities0board0kind0name'),
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)

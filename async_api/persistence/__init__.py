@@ -2,8 +2,8 @@
 
 :class:`~async_api.persistence.backend.SQLBackend` is a TaskFlow
 persistence backend (entry point ``asyncapi-sql`` in the
-``taskflow.persistence`` namespace) on the ``flow_logbooks``,
-``flow_details`` and ``flow_atom_details`` tables. See
+``taskflow.persistence`` namespace) on the ``async_api_flow_logbooks``,
+``async_api_flow_details`` and ``async_api_flow_atom_details`` tables. See
 ``doc/source/admin/persistence.rst``.
 """
 

@@ -137,8 +137,9 @@ class Connection(base.Connection):
     def upgrade(self):
         """Create the backend's tables where they are missing.
 
-        A database managed by ``async-api-dbsync`` already has them
-        (migration 0003), so this is then only a check.
+        A database upgraded by the library's migrations
+        (``async-api-dbsync``) already has them, so this is then only a
+        check.
         """
         with self._backend.upgrade_lock:
             with self._writing('creating the persistence tables') as conn:

@@ -1,8 +1,9 @@
 """Tables of the TaskFlow persistence backend: logbooks, flows, atoms.
 
 The schema mirrors TaskFlow's own ``logbooks``/``flowdetails``/
-``atomdetails`` tables under distinct names, so both can live in one
-database. Migration ``0003`` creates exactly these tables; a test checks
+``atomdetails`` tables under distinct names (``async_api_flow_*``), so both
+can live in one database. The library's migrations
+(:mod:`async_api.db.migration`) create exactly these tables; a test checks
 that they agree.
 """
 
@@ -46,7 +47,7 @@ class JSONText(sa.types.TypeDecorator):
 class FlowLogbook(models.Base):
     """A TaskFlow logbook: the container of one job's flow details."""
 
-    __tablename__ = 'flow_logbooks'
+    __tablename__ = 'async_api_flow_logbooks'
 
     # The uuid is the key TaskFlow looks everything up by: keying the
     # table on it saves a second index on the hot path.
@@ -61,15 +62,15 @@ class FlowLogbook(models.Base):
 class FlowDetail(models.Base):
     """The persisted state of one flow run."""
 
-    __tablename__ = 'flow_details'
+    __tablename__ = 'async_api_flow_details'
     __table_args__ = (
-        sa.Index('flow_details_parent_uuid_idx', 'parent_uuid'),
+        sa.Index('async_api_flow_details_parent_uuid_idx', 'parent_uuid'),
     )
 
     uuid = sa.Column(sa.String(UUID_LENGTH), primary_key=True)
     parent_uuid = sa.Column(
         sa.String(UUID_LENGTH),
-        sa.ForeignKey('flow_logbooks.uuid', ondelete='CASCADE'),
+        sa.ForeignKey('async_api_flow_logbooks.uuid', ondelete='CASCADE'),
         nullable=False)
     name = sa.Column(sa.String(NAME_LENGTH), nullable=True)
     state = sa.Column(sa.String(STATE_LENGTH), nullable=True)
@@ -83,15 +84,15 @@ class FlowDetail(models.Base):
 class FlowAtomDetail(models.Base):
     """The persisted state and results of one task or retry of a flow."""
 
-    __tablename__ = 'flow_atom_details'
+    __tablename__ = 'async_api_flow_atom_details'
     __table_args__ = (
-        sa.Index('flow_atom_details_parent_uuid_idx', 'parent_uuid'),
+        sa.Index('async_api_flow_atom_details_parent_uuid_idx', 'parent_uuid'),
     )
 
     uuid = sa.Column(sa.String(UUID_LENGTH), primary_key=True)
     parent_uuid = sa.Column(
         sa.String(UUID_LENGTH),
-        sa.ForeignKey('flow_details.uuid', ondelete='CASCADE'),
+        sa.ForeignKey('async_api_flow_details.uuid', ondelete='CASCADE'),
         nullable=False)
     name = sa.Column(sa.String(NAME_LENGTH), nullable=True)
     # TASK_DETAIL or RETRY_DETAIL. A string, not an enum: TaskFlow's own

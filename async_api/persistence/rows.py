@@ -52,17 +52,17 @@ def atom_values(atom_detail, flow_uuid):
 
 
 def to_book(row):
-    """A LogBook (without flow details) from a ``flow_logbooks`` row."""
+    """A LogBook (no flow details) from an ``async_api_flow_logbooks`` row."""
     return tf_models.LogBook.from_dict(row._asdict())
 
 
 def to_flow(row):
-    """A FlowDetail (without atoms) from a ``flow_details`` row."""
+    """A FlowDetail (without atoms) from an ``async_api_flow_details`` row."""
     return tf_models.FlowDetail.from_dict(row._asdict())
 
 
 def to_atom(row):
-    """A TaskDetail or RetryDetail from a ``flow_atom_details`` row."""
+    """A Task/RetryDetail from an ``async_api_flow_atom_details`` row."""
     data = row._asdict()
     return tf_models.atom_detail_class(data['atom_type']).from_dict(data)
 

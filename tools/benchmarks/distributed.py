@@ -34,6 +34,7 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import url as sa_url
 
+from async_api.baremetal.db import migration as baremetal_migration
 from async_api.db import migration
 from async_api.tests.functional import service
 
@@ -162,6 +163,7 @@ def _postgresql_database(server):
         hide_password=False)
     engine = sa.create_engine(url)
     migration.upgrade(engine)
+    baremetal_migration.upgrade(engine)
     engine.dispose()
 
     def drop():

@@ -54,6 +54,7 @@ from async_api.baremetal import conf as async_conf  # noqa: E402
 from async_api.db import engine as db_engine  # noqa: E402
 from async_api.db import migration  # noqa: E402
 from async_api.db import models  # noqa: E402
+from async_api.baremetal.db import migration as baremetal_migration  # noqa
 from async_api.baremetal.db import nodes as db_nodes  # noqa: E402
 from async_api.operations import registry  # noqa: E402
 from async_api.common import states  # noqa: E402
@@ -68,7 +69,9 @@ def prepare(directory, poll_interval):
     conf.set_override('host', 'bench')
     conf.set_override('poll_interval', poll_interval,
                       group='async_api_jobboard')
-    migration.upgrade(db_engine.from_conf(conf).engine)
+    engine = db_engine.from_conf(conf).engine
+    migration.upgrade(engine)
+    baremetal_migration.upgrade(engine)
     registry.register(benchmark.NOOP3)
     return conf
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import url as sa_url
 from async_api.baremetal.api import app as api_app
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
+from async_api.baremetal.db import migration as baremetal_migration
 from async_api.baremetal import periodics
 from async_api.baremetal import wsgi_server
 from async_api.conductor import service as conductor_service
@@ -26,7 +27,10 @@ def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-all')
     database = db_engine.from_conf(conf)
+    # The library's tables first: a database of the first, shared history
+    # is adopted by the library before the bare-metal schema.
     migration.upgrade(database.engine)
+    baremetal_migration.upgrade(database.engine)
     conductors = conductor_service.ConductorService(
         conf, workers=conf.async_api_conductor.workers, host=conf.host,
         periodic_tasks=[periodics.PeriodicTasks(conf)])

@@ -3,6 +3,16 @@
     async-api-dbsync [--config-file FILE] upgrade [--revision REV]
     async-api-dbsync [--config-file FILE] version
     async-api-dbsync [--config-file FILE] purge-idempotency-keys
+
+The database holds two schemas, each with its own alembic history and
+version table: the library's ``async_api_*`` tables
+(:mod:`async_api.db.migration`, ``async_api_alembic_version``) and the
+bare-metal service's ``nodes`` and ``conductors``
+(:mod:`async_api.baremetal.db.migration`,
+``async_api_baremetal_alembic_version``). ``upgrade`` brings the library's
+schema to ``--revision`` (default: head), then the bare-metal schema to its
+head; a database of the first, shared history is adopted on the way, data
+kept. ``version`` prints both revisions, one per line.
 """
 
 import sys
@@ -10,6 +20,7 @@ import sys
 from oslo_config import cfg
 
 from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import migration as baremetal_migration
 from async_api.db import engine as db_engine
 from async_api.db import migration
 from async_api.idempotency import store as idempotency_store
@@ -17,15 +28,20 @@ from async_api.idempotency import store as idempotency_store
 CONF = async_conf.CONF
 
 
+def _print_versions(engine):
+    print('async_api: %s' % migration.version(engine))
+    print('async_api.baremetal: %s' % baremetal_migration.version(engine))
+
+
 def _upgrade():
     database = db_engine.from_conf(CONF)
     migration.upgrade(database.engine, CONF.command.revision)
-    print('Database at revision %s' % migration.version(database.engine))
+    baremetal_migration.upgrade(database.engine)
+    _print_versions(database.engine)
 
 
 def _version():
-    database = db_engine.from_conf(CONF)
-    print(migration.version(database.engine) or 'None')
+    _print_versions(db_engine.from_conf(CONF).engine)
 
 
 def _purge_idempotency_keys():
@@ -35,13 +51,16 @@ def _purge_idempotency_keys():
 
 
 def _add_commands(subparsers):
-    parser = subparsers.add_parser('upgrade',
-                                   help='Upgrade the schema to a revision.')
+    parser = subparsers.add_parser(
+        'upgrade', help='Upgrade the library\'s schema to a revision, then '
+                        'the bare-metal service\'s to its latest.')
     parser.add_argument('--revision', default='head',
-                        help='Target revision (default: head).')
+                        help='Target revision of the library\'s schema '
+                             '(default: head).')
     parser.set_defaults(func=_upgrade)
-    parser = subparsers.add_parser('version',
-                                   help='Print the current schema revision.')
+    parser = subparsers.add_parser(
+        'version', help='Print the revisions of the library\'s and of the '
+                        'bare-metal service\'s schemas.')
     parser.set_defaults(func=_version)
     parser = subparsers.add_parser(
         'purge-idempotency-keys',

@@ -6,11 +6,20 @@ from async_api.tests import migrations_sync
 from async_api.tests import servers
 
 
-class TestModelsMigrationsPostgreSQL(migrations_sync.ModelsMigrationsSync,
-                                     base.TestCase):
+class _PostgreSQLTestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
         url = servers.require(self, servers.POSTGRESQL)
         self.database = self.useFixture(
             db_fixtures.PostgreSQLDatabase(url, migrate=False)).database
+
+
+class TestModelsMigrationsPostgreSQL(migrations_sync.ModelsMigrationsSync,
+                                     _PostgreSQLTestCase):
+    pass
+
+
+class TestBaremetalModelsMigrationsPostgreSQL(
+        migrations_sync.BaremetalModelsMigrationsSync, _PostgreSQLTestCase):
+    pass

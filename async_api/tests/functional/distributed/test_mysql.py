@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.engine import url as sa_url
 
-from async_api.db import migration
+from async_api.tests import db_fixtures
 from async_api.tests.functional.distributed import base
 from async_api.tests.functional.distributed import crash
 from async_api.tests import servers
@@ -29,7 +29,7 @@ class TestCrashResumeMySQL(crash.CrashResumeMixin, base.DistributedTestCase):
             hide_password=False)
         engine = sa.create_engine(url)
         try:
-            migration.upgrade(engine)
+            db_fixtures.migrate(engine)
         finally:
             engine.dispose()
         return url

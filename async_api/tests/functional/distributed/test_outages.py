@@ -13,8 +13,8 @@ import time
 
 import sqlalchemy as sa
 
-from async_api.db import migration
 from async_api.common import states
+from async_api.tests import db_fixtures
 from async_api.tests.functional.distributed import base
 from async_api.tests.functional.distributed import private
 from async_api.tests import servers
@@ -94,7 +94,7 @@ class TestDatabaseAway(OutageMixin, base.DistributedTestCase):
         # (a pooled admin connection would not survive the restart).
         engine = sa.create_engine(self.postgresql.url)
         try:
-            migration.upgrade(engine)
+            db_fixtures.migrate(engine)
         finally:
             engine.dispose()
         return self.postgresql.url

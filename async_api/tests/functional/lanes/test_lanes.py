@@ -101,7 +101,8 @@ class TestLanesUnderFaults(base.ServiceTestCase):
 
         def running_there():
             return self.rows(
-                "SELECT e.id FROM task_events e JOIN tasks t ON "
+                "SELECT e.id FROM async_api_task_events e "
+                "JOIN async_api_tasks t ON "
                 "t.uuid = e.task_uuid WHERE e.host = :host AND "
                 "e.state = 'started' AND t.state = 'running' AND "
                 "t.step = e.event", host=host)
@@ -130,12 +131,12 @@ class TestLanesUnderFaults(base.ServiceTestCase):
         for thread in threads:
             thread.start()
         # Fault 2: a job is deleted from the board behind our back.
-        self.wait(lambda: self.rows('SELECT id FROM jobboard_jobs'), 30,
-                  'a job on the board')
+        self.wait(lambda: self.rows('SELECT id FROM async_api_jobboard_jobs'),
+                  30, 'a job on the board')
         with self.engine.begin() as conn:
             conn.execute(sa.text(
-                'DELETE FROM jobboard_jobs WHERE id = '
-                '(SELECT MIN(id) FROM jobboard_jobs)'))
+                'DELETE FROM async_api_jobboard_jobs WHERE id = '
+                '(SELECT MIN(id) FROM async_api_jobboard_jobs)'))
         # Fault 3: a conductor is SIGKILLed while a step runs.
         self.kill_conductor_mid_step(2)
         for thread in threads:
@@ -144,17 +145,18 @@ class TestLanesUnderFaults(base.ServiceTestCase):
         self.assertEqual([202] * len(answers),
                          [r.status_code for r in answers])
         self.wait(lambda: not self.rows(
-            'SELECT id FROM tasks WHERE state NOT IN (%s)'
+            'SELECT id FROM async_api_tasks WHERE state NOT IN (%s)'
             % ','.join("'%s'" % s for s in states.TERMINAL)), 150,
             'every task to end')
         tasks = self.rows('SELECT id, uuid, resource_uuid, state, attempt, '
-                          'started_at, finished_at FROM tasks ORDER BY id')
+                          'started_at, finished_at FROM async_api_tasks '
+                          'ORDER BY id')
         self.assertEqual(TASKS, len(tasks))
         self.assertEqual({'succeeded'}, {t.state for t in tasks},
                          [t for t in tasks if t.state != 'succeeded'])
         self.check_order(tasks)
         self.check_once(tasks)
-        self.assertEqual([], self.rows('SELECT * FROM task_lanes'))
+        self.assertEqual([], self.rows('SELECT * FROM async_api_task_lanes'))
 
     def check_order(self, tasks):
         by_node = collections.defaultdict(list)
@@ -171,7 +173,7 @@ class TestLanesUnderFaults(base.ServiceTestCase):
     def check_once(self, tasks):
         events = collections.defaultdict(collections.Counter)
         for row in self.rows('SELECT task_uuid, event, state '
-                             'FROM task_events'):
+                             'FROM async_api_task_events'):
             events[row.task_uuid][(row.event, row.state)] += 1
         resumed = 0
         for task in tasks:

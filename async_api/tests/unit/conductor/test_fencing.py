@@ -51,7 +51,7 @@ class TestStaleEngine(test_service.ServiceTestCase):
             time.sleep(0.01)
         # Someone else took the task up (as after a lost claim).
         with self.db.database.engine.begin() as conn:
-            conn.execute(sa.text('UPDATE tasks SET claim_epoch = '
+            conn.execute(sa.text('UPDATE async_api_tasks SET claim_epoch = '
                                  'claim_epoch + 1 WHERE uuid = :u'),
                          {'u': task.uuid})
         row = self.wait_for(task)

@@ -26,7 +26,7 @@ class TestReconciler(test_service.ServiceTestCase):
 
     def delete_jobs(self):
         with self.db.database.engine.begin() as conn:
-            conn.execute(sa.text('DELETE FROM jobboard_jobs WHERE '
+            conn.execute(sa.text('DELETE FROM async_api_jobboard_jobs WHERE '
                                  'board = :path'), {'path': self.path})
 
     def test_nothing_to_do(self):

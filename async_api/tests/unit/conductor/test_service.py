@@ -239,8 +239,9 @@ class TestClaims(ServiceTestCase):
         # epoch moves on, so the running conductor's renewal is fenced off.
         with self.db.database.engine.begin() as conn:
             conn.execute(sa.text(
-                "UPDATE jobboard_jobs SET owner='thief', epoch=epoch+1, "
-                "claim_expires_at=claim_expires_at+60 WHERE board=:path"),
+                "UPDATE async_api_jobboard_jobs SET owner='thief', "
+                "epoch=epoch+1, claim_expires_at=claim_expires_at+60 "
+                "WHERE board=:path"),
                 {'path': self.path})
         # The conductor lets go of the job once its engine has stopped.
         keeper = self.services[-1].claim_keeper

@@ -6,10 +6,12 @@ import subprocess
 import sys
 
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from async_api.db import engine as db_engine
 from async_api.db import models
 from async_api.tests import base
+from async_api.tests import legacy_upgrade
 
 
 class TestDbsyncCommand(base.TestCase):
@@ -27,13 +29,32 @@ class TestDbsyncCommand(base.TestCase):
             f.write('[database]\nconnection = sqlite:///%s\n' % db_path)
         before = self._run(config_file, 'version')
         self.assertEqual(0, before.returncode, before.stderr)
-        self.assertEqual('None', before.stdout.strip())
+        self.assertEqual(['async_api: None', 'async_api.baremetal: None'],
+                         before.stdout.splitlines())
         upgraded = self._run(config_file, 'upgrade')
         self.assertEqual(0, upgraded.returncode, upgraded.stderr)
         self.assertTrue(os.path.exists(db_path))
         after = self._run(config_file, 'version')
-        self.assertIn(after.stdout.strip(), upgraded.stdout)
-        self.assertNotEqual('None', after.stdout.strip())
+        self.assertEqual(upgraded.stdout, after.stdout)
+        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0001'],
+                         after.stdout.splitlines())
+
+    def test_upgrade_adopts_a_database_of_the_first_history(self):
+        db_path = os.path.join(self.state_path, 'db.sqlite')
+        config_file = os.path.join(self.state_path, 'test.conf')
+        with open(config_file, 'w') as f:
+            f.write('[database]\nconnection = sqlite:///%s\n' % db_path)
+        engine = sa.create_engine('sqlite:///%s' % db_path)
+        self.addCleanup(engine.dispose)
+        legacy_upgrade.build_legacy_database(engine)
+        legacy_upgrade.fill(engine)
+        upgraded = self._run(config_file, 'upgrade')
+        self.assertEqual(0, upgraded.returncode, upgraded.stderr)
+        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0001'],
+                         upgraded.stdout.splitlines())
+        names = set(sa.inspect(engine).get_table_names())
+        self.assertIn('async_api_tasks', names)
+        self.assertNotIn('alembic_version', names)
 
     def test_purge_idempotency_keys(self):
         db_path = os.path.join(self.state_path, 'db.sqlite')

@@ -214,7 +214,8 @@ class TestHeldReports(HeldSavesTestCase):
                             expected_states=working, fence=self.fence,
                             event={'event': 'one', 'state': 'started'})
         # One UPDATE of the row, one INSERT of both events.
-        self.assertEqual(['UPDATE tasks', 'INSERT INTO task_events'], seen)
+        self.assertEqual(['UPDATE async_api_tasks',
+                          'INSERT INTO async_api_task_events'], seen)
         task = db_tasks.get_task(self.task.uuid)
         self.assertEqual(('running', 1, 'one'),
                          (task.state, task.attempt, task.step))
@@ -233,7 +234,7 @@ class TestHeldReports(HeldSavesTestCase):
                             expected_states=('pending',), fence=self.fence)
         # Each its own UPDATE, and the refused one a second to tell a
         # fence from a state.
-        self.assertEqual(['UPDATE tasks'] * 3, seen)
+        self.assertEqual(['UPDATE async_api_tasks'] * 3, seen)
         task = db_tasks.get_task(self.task.uuid)
         self.assertEqual(('reverting', None), (task.state, task.step))
         del seen[:]
@@ -246,7 +247,7 @@ class TestHeldReports(HeldSavesTestCase):
                                 fence=self.fence, hold=True)
             db_tasks.report(self.task.uuid, {'step': 'x'},
                             expected_states=('reverting',), fence=self.fence)
-        self.assertEqual(['UPDATE tasks'] * 2, seen)
+        self.assertEqual(['UPDATE async_api_tasks'] * 2, seen)
         self.assertEqual(2, db_tasks.get_task(self.task.uuid).attempt)
 
     def test_outside_holding_a_report_commits_at_once(self):

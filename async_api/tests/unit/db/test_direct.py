@@ -102,7 +102,8 @@ class DirectTests:
                         before)
         self.insert_task('t-1')
         self.assertEqual(1, len(seen))
-        self.assertTrue(seen[0].startswith('INSERT INTO tasks'), seen[0])
+        self.assertTrue(seen[0].startswith('INSERT INTO async_api_tasks'),
+                        seen[0])
 
     def test_result(self):
         self.insert_task('t-1')

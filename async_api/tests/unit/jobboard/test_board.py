@@ -86,7 +86,7 @@ class BoardTest(base.TestCase):
         board.close()
         with database.engine.connect() as conn:
             self.assertEqual(1, conn.execute(sa.text(
-                'SELECT count(*) FROM jobboard_jobs')).scalar())
+                'SELECT count(*) FROM async_api_jobboard_jobs')).scalar())
 
     def test_wait_wakes_for_same_process_post(self):
         # A 60 s poll interval: only the in-process wake-up can be fast.

@@ -6,7 +6,6 @@ provides ``make_database()``, returning a scratch database fixture with a
 """
 
 import contextlib
-import importlib.util
 import os
 import signal
 import subprocess
@@ -15,7 +14,6 @@ import time
 
 from alembic import autogenerate
 from alembic import migration as alembic_migration
-from alembic import operations
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 from taskflow import engines
@@ -24,14 +22,13 @@ from taskflow.persistence import models as tf_models
 from taskflow import states
 from taskflow.tests.unit.persistence import base as tf_base
 
+from async_api.db import migration
 from async_api.persistence import backend as p_backend
 from async_api.persistence import models
 from async_api.tests.unit.persistence import flows
 
 _REPO = os.path.abspath(os.path.join(os.path.dirname(__file__),
                                      '..', '..', '..', '..'))
-_MIGRATION = os.path.join(_REPO, 'async_api', 'db', 'migrations',
-                          'versions', '0003_flow_persistence.py')
 
 
 class BackendMixin:
@@ -226,16 +223,8 @@ class FlowTests(BackendMixin):
             next(ad.uuid for ad in fd if ad.name == 'step3')).results)
 
 
-def _load_migration():
-    spec = importlib.util.spec_from_file_location('migration_0003',
-                                                  _MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class SchemaTests:
-    """Migration 0003 builds exactly the tables the models describe."""
+    """The library's migrations build the tables the models describe."""
 
     def make_database(self):
         raise NotImplementedError()
@@ -253,10 +242,8 @@ class SchemaTests:
             return (name in names if type_ in ('table', 'index')
                     else table is None or table.name in names)
 
+        migration.upgrade(engine)
         with engine.begin() as conn:
-            context = alembic_migration.MigrationContext.configure(conn)
-            with operations.Operations.context(context):
-                _load_migration().upgrade()
             context = alembic_migration.MigrationContext.configure(
                 conn, opts={'compare_type': True, 'include_object': ours})
             diff = autogenerate.compare_metadata(
