@@ -10,15 +10,13 @@ import sys
 from oslo_log import log
 from sqlalchemy.engine import url as sa_url
 
+import async_api
 from async_api.baremetal.api import app as api_app
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal.db import migration as baremetal_migration
 from async_api.baremetal import periodics
 from async_api.baremetal import wsgi_server
-from async_api.conductor import service as conductor_service
-from async_api.db import engine as db_engine
-from async_api.db import migration
 
 LOG = log.getLogger(__name__)
 
@@ -26,12 +24,12 @@ LOG = log.getLogger(__name__)
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-all')
-    database = db_engine.from_conf(conf)
+    database = async_api.setup_database(conf)
     # The library's tables first: a database of the first, shared history
     # is adopted by the library before the bare-metal schema.
-    migration.upgrade(database.engine)
+    async_api.upgrade_schema(database.engine)
     baremetal_migration.upgrade(database.engine)
-    conductors = conductor_service.ConductorService(
+    conductors = async_api.ConductorService(
         conf, workers=conf.async_api_conductor.workers, host=conf.host,
         periodic_tasks=[periodics.PeriodicTasks(conf)])
     conductors.start()

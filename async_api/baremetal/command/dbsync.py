@@ -6,7 +6,7 @@
 
 The database holds two schemas, each with its own alembic history and
 version table: the library's ``async_api_*`` tables
-(:mod:`async_api.db.migration`, ``async_api_alembic_version``) and the
+(:func:`async_api.upgrade_schema`, ``async_api_alembic_version``) and the
 bare-metal service's ``nodes`` and ``conductors``
 (:mod:`async_api.baremetal.db.migration`,
 ``async_api_baremetal_alembic_version``). ``upgrade`` brings the library's
@@ -19,35 +19,33 @@ import sys
 
 from oslo_config import cfg
 
+import async_api
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import migration as baremetal_migration
-from async_api.db import engine as db_engine
-from async_api.db import migration
-from async_api.idempotency import store as idempotency_store
 
 CONF = async_conf.CONF
 
 
 def _print_versions(engine):
-    print('async_api: %s' % migration.version(engine))
+    print('async_api: %s' % async_api.schema_version(engine))
     print('async_api.baremetal: %s' % baremetal_migration.version(engine))
 
 
 def _upgrade():
-    database = db_engine.from_conf(CONF)
-    migration.upgrade(database.engine, CONF.command.revision)
+    database = async_api.setup_database(CONF)
+    async_api.upgrade_schema(database.engine, CONF.command.revision)
     baremetal_migration.upgrade(database.engine)
     _print_versions(database.engine)
 
 
 def _version():
-    _print_versions(db_engine.from_conf(CONF).engine)
+    _print_versions(async_api.setup_database(CONF).engine)
 
 
 def _purge_idempotency_keys():
-    db_engine.from_conf(CONF)
+    async_api.setup_database(CONF)
     print('Purged %d expired idempotency keys'
-          % idempotency_store.purge_expired())
+          % async_api.purge_idempotency_keys())
 
 
 def _add_commands(subparsers):
@@ -64,8 +62,9 @@ def _add_commands(subparsers):
     parser.set_defaults(func=_version)
     parser = subparsers.add_parser(
         'purge-idempotency-keys',
-        help='Delete idempotency keys older than [idempotency]key_ttl now, '
-             'instead of waiting for the conductors\' periodic purge.')
+        help='Delete idempotency keys older than '
+             '[async_api_idempotency]key_ttl now, instead of waiting for '
+             'the conductors\' periodic purge.')
     parser.set_defaults(func=_purge_idempotency_keys)
 
 
