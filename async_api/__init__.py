@@ -32,6 +32,7 @@ _EXPORTS = {
     'count_active_tasks': ('async_api.db.lanes', 'count_active'),
     'active_task_exists': ('async_api.db.lanes', 'active_exists'),
     'reserved_uuid': ('async_api.api.idempotency', 'reserved_uuid'),
+    'set_tasks_path': ('async_api.api.request', 'set_tasks_path'),
     'purge_idempotency_keys': ('async_api.idempotency.store',
                                'purge_expired'),
     'states': ('async_api.common.states', None),
