@@ -22,7 +22,10 @@ class ContextHook(hooks.PecanHook):
     # request is being routed.
     def on_route(self, state):
         request = state.request
-        if getattr(request, 'context', None) is not None:
+        # Pecan gives every request a dict as ``context`` (for hooks'
+        # state): only a RequestContext counts as set.
+        if isinstance(getattr(request, 'context', None),
+                      context.RequestContext):
             return
         request.context = context.RequestContext.from_environ(
             request.environ,

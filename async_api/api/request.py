@@ -53,7 +53,8 @@ def conf():
 def context():
     request = pecan.request
     found = getattr(request, 'context', None)
-    if found is None:
+    # Pecan's own default is a dict, not a context.
+    if not isinstance(found, oslo_context.RequestContext):
         found = oslo_context.RequestContext.from_environ(
             request.environ, request_id=errors.request_id(request.environ))
         request.context = found
