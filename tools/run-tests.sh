@@ -12,5 +12,5 @@ tools/install-deps.sh --servers
 trap stop_test_servers EXIT
 start_test_servers
 
-.venv/bin/flake8 async_api flows tools
+.venv/bin/flake8 async_api flows tools examples
 .venv/bin/stestr run "$@"

@@ -36,8 +36,11 @@ def set_default_conf(conf):
 def set_tasks_path(path):
     """Where the service serves its tasks collection (``v1/tasks``).
 
-    Task links and the ``Location`` of accepted actions point there, on
-    requests that the tasks collection itself does not serve.
+    Task links and the ``Location`` of an action's answer point there.
+    A request the mounted :class:`~async_api.api.controllers.tasks.
+    TasksController` serves finds its own mount point; an action's
+    answer, served elsewhere, needs this when the collection is not at
+    ``/v1/tasks`` (``async_api.set_tasks_path('v2/tasks')``).
     """
     _DEFAULTS['tasks_path'] = path.strip('/')
 

@@ -48,15 +48,22 @@ class ServiceProcess(fixtures.Fixture):
         self.name = name or command
         self.url = 'http://127.0.0.1:%d' % port if port else None
 
+    #: What answers 200 once the API is ready.
+    READY_PATH = '/healthcheck'
+
+    def command_line(self):
+        """The process's argv (the bare-metal service's commands)."""
+        module = 'async_api.baremetal.command.%s' % self.command
+        return [sys.executable, '-m', module, '--config-file',
+                self.config_file, '--log-file', self.log_path + '.oslo']
+
     def _setUp(self):
         log_dir = os.path.dirname(self.config_file)
         self.log_path = os.path.join(log_dir, '%s.log' % self.name)
         self._log = open(self.log_path, 'wb')
         self.addCleanup(self._log.close)
-        module = 'async_api.baremetal.command.%s' % self.command
         self.process = subprocess.Popen(
-            [sys.executable, '-m', module, '--config-file', self.config_file,
-             '--log-file', self.log_path + '.oslo'],
+            self.command_line(),
             stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True, env=self.env)
         self.addCleanup(self.stop)
@@ -70,7 +77,7 @@ class ServiceProcess(fixtures.Fixture):
                 raise RuntimeError('%s exited with %s; log:\n%s' % (
                     self.name, self.process.returncode, self.read_log()))
             try:
-                if requests.get(self.url + '/healthcheck',
+                if requests.get(self.url + self.READY_PATH,
                                 timeout=2).status_code == 200:
                     return
             except requests.ConnectionError:

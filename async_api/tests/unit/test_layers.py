@@ -64,6 +64,7 @@ def _within(name, prefixes):
 LIBRARY = _modules('async_api', skip=('async_api.baremetal',
                                       'async_api.tests'))
 SERVICE = dict(_modules('async_api.baremetal'), **_modules('flows'))
+EXAMPLES = _modules('examples')
 
 
 class TestLayers(testtools.TestCase):
@@ -73,6 +74,7 @@ class TestLayers(testtools.TestCase):
         self.assertIn('async_api.conductor.service', LIBRARY)
         self.assertIn('async_api.baremetal.db.nodes', SERVICE)
         self.assertIn('flows.power', SERVICE)
+        self.assertIn('examples.compute.flows', EXAMPLES)
 
     def test_library_imports_no_service_code(self):
         for module, path in LIBRARY.items():
@@ -109,3 +111,13 @@ class TestLayers(testtools.TestCase):
                 self.assertTrue(
                     public or _within(name, ('async_api.baremetal',)),
                     '%s imports %s' % (module, name))
+
+    def test_examples_use_only_the_public_api(self):
+        # The example services import async_api and nothing below it.
+        for module, path in EXAMPLES.items():
+            for name in _imports(path, module):
+                if _within(name, ('async_api',)):
+                    self.assertTrue(
+                        name == 'async_api'
+                        or name.split('.', 1)[1] in async_api.__all__,
+                        '%s imports %s' % (module, name))
