@@ -24,8 +24,9 @@ from oslo_log import log
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import models as tf_models
 
-from async_api import backends
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import factory as board_factory
+from async_api.persistence import factory as persistence_factory
 
 LOG = log.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def post(conf, task, operation, fresh=False):
     :returns: the job.
     """
     _fault_hook()
-    persistence = backends.persistence(conf)
+    persistence = persistence_factory.persistence(conf)
     with contextlib.closing(persistence.get_connection()) as conn:
         book = _logbook(conn, task, operation, fresh)
     details = {
@@ -91,7 +92,8 @@ def post(conf, task, operation, fresh=False):
                   'resource_uuid': task.resource_uuid},
         'task_uuid': task.uuid,
     }
-    return backends.board(conf).post(task.uuid, book=book, details=details)
+    board = board_factory.board(conf)
+    return board.post(task.uuid, book=book, details=details)
 
 
 def post_and_record(conf, task, operation, fresh=False):
