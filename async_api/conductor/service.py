@@ -176,7 +176,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                     deferred.discard(bind)
         except _TRANSIENT:
             raise
-        except db_tasks.StaleClaim as e:
+        except db_tasks.FencedOff as e:
             # What was held for the run's last transaction was refused:
             # another conductor has taken the task up since.
             LOG.warning('Job %s lost task %s: %s', job, task_uuid, e)
