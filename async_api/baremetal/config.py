@@ -5,13 +5,18 @@ from oslo_log import log
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal import hooks
 from async_api.db import engine as db_engine
+from async_api.jobboard import factory as board_factory
+from async_api.persistence import factory as persistence_factory
 
 
 def prepare(argv, prog):
     """Load configuration for command ``prog`` and configure logging.
 
     Registers the service's and the library's options first, and the
-    ``node`` resource hooks.
+    ``node`` resource hooks. A client or database driver that the
+    configuration needs but is not installed raises
+    :class:`~async_api.common.extras.MissingExtra` here, before anything
+    starts.
     """
     conf = async_conf.CONF
     async_conf.register_opts(conf)
@@ -20,4 +25,6 @@ def prepare(argv, prog):
     conf(argv, project='async_api', prog=prog)
     log.setup(conf, 'async_api')
     db_engine.from_conf(conf)
+    persistence_factory.check(conf)
+    board_factory.check(conf)
     return conf

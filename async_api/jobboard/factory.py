@@ -6,16 +6,16 @@ posting; conductors open their own boards with :func:`open_board`.
 Persistence backends are opened by :mod:`async_api.persistence.factory`.
 """
 
+import importlib
 import math
 import threading
 
 from oslo_utils import netutils
 from taskflow.jobs import backends as board_backends
 
+from async_api.common import extras
 from async_api.conf import jobboard as jobboard_opts
 from async_api.db import engine as db_engine
-from async_api.jobboard import etcd_board
-from async_api.jobboard import redis_board
 from async_api.persistence import factory as persistence_factory
 
 _LOCK = threading.Lock()
@@ -137,14 +137,47 @@ _SERVER_BOARDS = {
 }
 
 #: Our fixes of TaskFlow's boards (see their modules).
+#: Imported only when chosen: their modules import the server's client.
 _BOARD_CLASSES = {
-    'redis': redis_board.RedisBoard,
-    'etcd': etcd_board.EtcdBoard,
+    'redis': ('async_api.jobboard.redis_board', 'RedisBoard'),
+    'etcd': ('async_api.jobboard.etcd_board', 'EtcdBoard'),
 }
+
+#: The client each server board needs, and the extra that installs it.
+CLIENTS = {
+    'redis': ('redis', 'redis'),
+    'etcd': ('etcd3gw', 'etcd'),
+    'zookeeper': ('kazoo', 'zookeeper'),
+}
+
+
+def check(conf):
+    """Raise MissingExtra unless the configured board's client is there.
+
+    Cheap (imports only): commands call it at start-up, before anything
+    is opened, so that a missing extra is reported at once.
+    """
+    backend = conf.async_api_jobboard.backend
+    if backend in CLIENTS:
+        module, extra = CLIENTS[backend]
+        extras.require(module, 'The %s jobboard' % backend, extra)
+    elif backend == 'sqlalchemy':
+        extras.require_driver(board_conf(conf)['connection'],
+                              'The sqlalchemy jobboard\'s database')
+
+
+def board_class(backend):
+    """Our class for TaskFlow's ``backend`` board, or None for TaskFlow's."""
+    where = _BOARD_CLASSES.get(backend)
+    if where is None:
+        return None
+    module, name = where
+    return getattr(importlib.import_module(module), name)
 
 
 def open_board(conf, persistence, name=None):
     """A new, connected jobboard; the caller closes it."""
+    check(conf)
     options = board_conf(conf)
     kwargs = {}
     # On the service's own database, the SQL board shares its engine and
@@ -153,7 +186,7 @@ def open_board(conf, persistence, name=None):
             and options['connection'] == db_engine.connection_url(conf)):
         kwargs['database'] = db_engine.from_conf(conf)
     name = name or conf.async_api_jobboard.board_name
-    cls = _BOARD_CLASSES.get(conf.async_api_jobboard.backend)
+    cls = board_class(conf.async_api_jobboard.backend)
     if cls is not None:
         board = cls(name, options, persistence=persistence)
     else:

@@ -9,6 +9,7 @@ import threading
 
 from stevedore import driver
 
+from async_api.common import extras
 from async_api.db import engine as db_engine
 
 _LOCK = threading.Lock()
@@ -29,8 +30,30 @@ def persistence_conf(conf):
     return options
 
 
+#: Entry points of ``taskflow.persistence`` whose connection is a
+#: database URL.
+_SQL_BACKENDS = ('asyncapi-sql', 'sqlalchemy', 'postgresql', 'mysql',
+                 'sqlite')
+
+
+def check(conf):
+    """Raise MissingExtra unless the backend's client or driver is there.
+
+    Cheap (imports only): commands call it at start-up, before anything
+    is opened, so that a missing extra is reported at once.
+    """
+    backend = conf.async_api_persistence.backend
+    if backend in _SQL_BACKENDS:
+        extras.require_driver(persistence_conf(conf)['connection'],
+                              'The persistence database')
+    elif backend == 'zookeeper':
+        extras.require('kazoo', 'The zookeeper persistence backend',
+                       'zookeeper')
+
+
 def open_persistence(conf):
     """A new persistence backend of ``[async_api_persistence]backend``."""
+    check(conf)
     options = persistence_conf(conf)
     kwargs = {}
     # On the service's own database, our backend shares its engine and

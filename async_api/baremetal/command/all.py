@@ -11,6 +11,7 @@ from oslo_log import log
 from sqlalchemy.engine import url as sa_url
 
 from async_api.baremetal.api import app as api_app
+from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal import periodics
@@ -22,6 +23,7 @@ from async_api.db import migration
 LOG = log.getLogger(__name__)
 
 
+@errors.reported('async-api-all')
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-all')

@@ -9,6 +9,7 @@ import sys
 
 from oslo_config import cfg
 
+from async_api.baremetal.command import errors
 from async_api.baremetal import conf as async_conf
 from async_api.db import engine as db_engine
 from async_api.db import migration
@@ -50,6 +51,7 @@ def _add_commands(subparsers):
     parser.set_defaults(func=_purge_idempotency_keys)
 
 
+@errors.reported('async-api-dbsync')
 def main(argv=None):
     async_conf.register_opts(CONF)
     CONF.register_cli_opt(cfg.SubCommandOpt(

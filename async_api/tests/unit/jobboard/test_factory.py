@@ -65,9 +65,10 @@ class TestBoardClasses(base.TestCase):
     def test_redis_claims_expire_by_default(self):
         board = redis_board.RedisBoard('b', {'claim_expiry': 4, 'port': 1})
         self.assertEqual(4.0, board.claim_expiry)
-        self.assertIs(factory._BOARD_CLASSES['redis'],
-                      redis_board.RedisBoard)
-        self.assertIs(factory._BOARD_CLASSES['etcd'], etcd_board.EtcdBoard)
+        self.assertIs(redis_board.RedisBoard, factory.board_class('redis'))
+        self.assertIs(etcd_board.EtcdBoard, factory.board_class('etcd'))
+        # TaskFlow's own class, through its entry point.
+        self.assertIsNone(factory.board_class('zookeeper'))
 
     def test_redis_rejects_non_positive_expiry(self):
         self.assertRaises(ValueError, redis_board.RedisBoard, 'b',
