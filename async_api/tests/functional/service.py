@@ -36,12 +36,15 @@ class ServiceProcess(fixtures.Fixture):
     :param config_file: the configuration it reads.
     :param port: the API port, when the command serves the API.
     :param env: the process's environment (default: this one's).
+    :param exit_before_post: a file; once it exists, the process's next
+        post of a job ends it instead (see :mod:`.exit_before_post`).
     """
 
     def __init__(self, command, config_file, port=None, name=None,
-                 env=None):
+                 env=None, exit_before_post=None):
         super().__init__()
         self.env = env
+        self.exit_before_post = exit_before_post
         self.command = command
         self.config_file = config_file
         self.port = port
@@ -54,9 +57,13 @@ class ServiceProcess(fixtures.Fixture):
         self._log = open(self.log_path, 'wb')
         self.addCleanup(self._log.close)
         module = 'async_api.baremetal.command.%s' % self.command
+        argv = [sys.executable, '-m', module]
+        if self.exit_before_post:
+            argv[2:] = ['async_api.tests.functional.exit_before_post',
+                        self.exit_before_post, module]
         self.process = subprocess.Popen(
-            [sys.executable, '-m', module, '--config-file', self.config_file,
-             '--log-file', self.log_path + '.oslo'],
+            argv + ['--config-file', self.config_file,
+                    '--log-file', self.log_path + '.oslo'],
             stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True, env=self.env)
         self.addCleanup(self.stop)
