@@ -4,7 +4,6 @@ import functools
 
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from async_api.common import exception
@@ -22,18 +21,6 @@ FILTERS = ('resource_uuid', 'resource_type', 'operation', 'project_id')
 
 # States in which a task has been posted and a conductor may run it.
 _CLAIMABLE = (states.PENDING, states.RUNNING, states.REVERTING)
-
-
-def create_task(values):
-    """Insert a task row; returns it detached from its session."""
-    values = dict(values)
-    values.setdefault('uuid', uuidutils.generate_uuid())
-    task = models.Task(**values)
-    with engine.current().writer.using() as session:
-        session.add(task)
-        session.flush()
-        session.expunge(task)
-    return task
 
 
 def get_task(uuid, project_id=None):
@@ -156,18 +143,6 @@ def update_task(uuid, values, expected_states=None, fence=None):
         session.expunge(task)
     task.released_lanes = released
     return task
-
-
-def add_event(task_uuid, event, state, host=None, details=None,
-              traceback=None, fence=None):
-    """Record one step transition of a task (see :func:`report`).
-
-    :param fence: as for :func:`update_task`: the event is refused with
-        :class:`FencedOff` unless the task is at this claim epoch.
-    """
-    report(task_uuid, {}, fence=fence, event={
-        'event': event, 'state': state, 'host': host, 'details': details,
-        'traceback': traceback})
 
 
 class Increment:
@@ -501,11 +476,3 @@ def list_events(task_uuid):
             models.TaskEvent.id).all()
         session.expunge_all()
         return events
-
-
-def count_active(resource_uuid):
-    """How many tasks on a resource are not yet terminal."""
-    with engine.current().reader.using() as session:
-        return session.query(models.Task).filter(
-            models.Task.resource_uuid == resource_uuid,
-            models.Task.state.in_(states.ACTIVE)).count()
