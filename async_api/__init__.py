@@ -18,6 +18,8 @@ _EXPORTS = {
     'database': ('async_api.db.engine', 'current'),
     'upgrade_schema': ('async_api.db.migration', 'upgrade'),
     'schema_version': ('async_api.db.migration', 'version'),
+    'check_jobboard': ('async_api.jobboard.factory', 'check'),
+    'check_persistence': ('async_api.persistence.factory', 'check'),
     # Operations and resource types
     'Operation': ('async_api.operations.registry', 'Operation'),
     'register_operation': ('async_api.operations.registry', 'register'),
@@ -60,6 +62,7 @@ _EXPORTS = {
     'PeriodicRunner': ('async_api.conductor.periodics', 'PeriodicRunner'),
     # Errors
     'exception': ('async_api.common.exception', None),
+    'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,7 +2,10 @@
 # The whole test suite on a fresh machine: installs the servers and the
 # virtualenv, starts PostgreSQL, Redis, etcd, ZooKeeper and MariaDB on
 # 127.0.0.1 for this run, runs the style check and every test through
-# stestr, and stops the servers.
+# stestr, and stops the servers. Then tools/check-install.sh installs the
+# project alone (no test requirements) into a fresh virtualenv and runs
+# the README's quick start against it: the test virtualenv has every
+# optional package, so it cannot show that `pip install` alone works.
 # Arguments are passed to `stestr run` (a test filter, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +17,4 @@ start_test_servers
 
 .venv/bin/flake8 async_api flows tools examples
 .venv/bin/stestr run "$@"
+tools/check-install.sh

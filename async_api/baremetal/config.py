@@ -11,7 +11,10 @@ def prepare(argv, prog):
     """Load configuration for command ``prog`` and configure logging.
 
     Registers the service's and the library's options first, and the
-    ``node`` resource hooks.
+    ``node`` resource hooks. A client or database driver that the
+    configuration needs but is not installed raises
+    :class:`~async_api.common.extras.MissingExtra` here, before anything
+    starts.
     """
     conf = async_conf.CONF
     async_conf.register_opts(conf)
@@ -20,4 +23,6 @@ def prepare(argv, prog):
     conf(argv, project='async_api', prog=prog)
     log.setup(conf, 'async_api')
     async_api.setup_database(conf)
+    async_api.check_persistence(conf)
+    async_api.check_jobboard(conf)
     return conf

@@ -202,7 +202,7 @@ class TaskReporter(listener_base.Listener):
                                    fence=self.fence, event=event,
                                    fallback=fallback,
                                    hold=hold and self.holds_quiet_transitions)
-        except db_tasks.StaleClaim as e:
+        except db_tasks.FencedOff as e:
             self._fence_refused(e)
             return None
 

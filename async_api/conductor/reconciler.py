@@ -26,9 +26,9 @@ import threading
 from oslo_log import log
 from oslo_utils import timeutils
 
-from async_api import backends
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import factory as board_factory
 from async_api.tasks import lanes
 from async_api.tasks import posting
 
@@ -40,7 +40,7 @@ class Reconciler:
 
     :param conf: a ``ConfigOpts`` with the ``[async_api_lanes]`` options.
     :param board: the jobboard to list and post to (default: the
-        process-wide board of :mod:`async_api.backends`).
+        process-wide board of :mod:`async_api.jobboard.factory`).
     """
 
     def __init__(self, conf, board=None):
@@ -77,7 +77,7 @@ class Reconciler:
                               '%.1f s', self.interval)
 
     def board(self):
-        return self._board or backends.board(self.conf)
+        return self._board or board_factory.board(self.conf)
 
     def run_once(self):
         """One pass; returns ``(promoted, reposted)`` task UUIDs."""

@@ -44,7 +44,6 @@ from taskflow.conductors.backends import impl_blocking
 from taskflow import engines
 from taskflow import exceptions as tf_exc
 
-from async_api import backends
 from async_api.common import exception
 from async_api.conductor import claims
 from async_api.conductor import heartbeat
@@ -55,6 +54,8 @@ from async_api import conf as async_conf
 from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import factory as board_factory
+from async_api.persistence import factory as persistence_factory
 from async_api.tasks import lanes
 from async_api.common import states
 
@@ -175,7 +176,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                     deferred.discard(bind)
         except _TRANSIENT:
             raise
-        except db_tasks.StaleClaim as e:
+        except db_tasks.FencedOff as e:
             # What was held for the run's last transaction was refused:
             # another conductor has taken the task up since.
             LOG.warning('Job %s lost task %s: %s', job, task_uuid, e)
@@ -258,7 +259,7 @@ class ConductorService:
         opened from ``[async_api_persistence]`` (and closed by :meth:`stop`).
     :param board_factory: ``f(index, persistence)`` returning a connected
         jobboard for worker ``index``; by default
-        :func:`async_api.backends.open_board`.
+        :func:`async_api.jobboard.factory.open_board`.
     :param engine: TaskFlow engine type (``parallel`` or ``serial``);
         default ``[async_api_conductor]engine``.
     :param executor_workers: threads of the shared executor of parallel
@@ -300,7 +301,7 @@ class ConductorService:
         return self._keeper
 
     def _open_board(self, index, persistence):
-        return backends.open_board(self.conf, persistence)
+        return board_factory.open_board(self.conf, persistence)
 
     def _name(self, index):
         return '%s-%s-%d' % (self.host,
@@ -313,7 +314,8 @@ class ConductorService:
             if self._threads:
                 return
             if self._persistence is None:
-                self._persistence = backends.open_persistence(self.conf)
+                self._persistence = persistence_factory.open_persistence(
+                    self.conf)
             engine_options = {}
             if self._engine == 'parallel':
                 self._executor = futurist.ThreadPoolExecutor(

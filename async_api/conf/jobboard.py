@@ -4,14 +4,15 @@ and claimed.
 The default board (``sqlalchemy``) lives in the service's database. The
 others are TaskFlow's own boards on a coordination server; the options
 below are translated into each board's configuration by
-:func:`async_api.backends.board_conf`.
+:func:`async_api.jobboard.factory.board_conf`.
 """
 
 from oslo_config import cfg
 
 GROUP = 'async_api_jobboard'
 
-#: The boards whose options :func:`async_api.backends.board_conf` knows.
+#: The boards whose options :func:`async_api.jobboard.factory.board_conf`
+#: knows.
 BACKENDS = ('sqlalchemy', 'redis', 'etcd', 'zookeeper')
 
 #: The server port of each board when ``port`` is not set.

@@ -22,6 +22,7 @@ from sqlalchemy.engine import url as sa_url
 from sqlalchemy import orm
 from sqlalchemy import pool
 
+from async_api.common import extras
 
 # Writers from several processes share one SQLite file: WAL lets readers go
 # on while one writes, synchronous=NORMAL is durable across a process crash
@@ -108,6 +109,7 @@ class Database:
     """
 
     def __init__(self, connection, pool_size=5):
+        extras.require_driver(connection, 'The async_api database')
         self.connection = connection
         ensure_sqlite_dir(connection)
         if is_sqlite_file(connection):

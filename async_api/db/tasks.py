@@ -4,7 +4,6 @@ import functools
 
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from async_api.common import exception
@@ -22,18 +21,6 @@ FILTERS = ('resource_uuid', 'resource_type', 'operation', 'project_id')
 
 # States in which a task has been posted and a conductor may run it.
 _CLAIMABLE = (states.PENDING, states.RUNNING, states.REVERTING)
-
-
-def create_task(values):
-    """Insert a task row; returns it detached from its session."""
-    values = dict(values)
-    values.setdefault('uuid', uuidutils.generate_uuid())
-    task = models.Task(**values)
-    with engine.current().writer.using() as session:
-        session.add(task)
-        session.flush()
-        session.expunge(task)
-    return task
 
 
 def get_task(uuid, project_id=None):
@@ -96,15 +83,19 @@ def list_tasks(filters=None, task_states=None, changes_since=None,
         return tasks
 
 
-class StaleClaim(Exception):
-    """A fenced write was refused: another claim has taken the task up.
+class FencedOff(Exception):
+    """A fenced task write was refused: the task's claim epoch moved on.
 
-    The engine that tried it works from a lost claim and must stop.
+    The task table's fence, not the jobboard's: another conductor has
+    taken the *task* up (:func:`claim_task`) since the writer's epoch, so
+    the engine that tried the write works from a lost claim and must
+    stop. Losing the *job* on the board is
+    :class:`async_api.jobboard.exceptions.StaleClaim`.
     """
 
 
 def _fence_check(conn, uuid, fence):
-    """Raise StaleClaim unless the task's claim epoch is ``fence``.
+    """Raise FencedOff unless the task's claim epoch is ``fence``.
 
     ``conn`` is a session or a connection.
     """
@@ -112,8 +103,8 @@ def _fence_check(conn, uuid, fence):
     if current is None:
         raise exception.TaskNotFound('Task %s could not be found' % uuid)
     if current != fence:
-        raise StaleClaim('Task %s is at claim epoch %s, not %s'
-                         % (uuid, current, fence))
+        raise FencedOff('Task %s is at claim epoch %s, not %s'
+                        % (uuid, current, fence))
 
 
 def update_task(uuid, values, expected_states=None, fence=None):
@@ -125,7 +116,7 @@ def update_task(uuid, values, expected_states=None, fence=None):
     promote what waited behind it (:func:`async_api.tasks.lanes.advance`).
 
     :param fence: the claim epoch of the conductor writing; the write is
-        refused with :class:`StaleClaim` if the task's epoch has moved on.
+        refused with :class:`FencedOff` if the task's epoch has moved on.
     :returns: the updated task, or None when ``expected_states`` did not
         match (someone else moved the task first).
     """
@@ -152,18 +143,6 @@ def update_task(uuid, values, expected_states=None, fence=None):
         session.expunge(task)
     task.released_lanes = released
     return task
-
-
-def add_event(task_uuid, event, state, host=None, details=None,
-              traceback=None, fence=None):
-    """Record one step transition of a task (see :func:`report`).
-
-    :param fence: as for :func:`update_task`: the event is refused with
-        :class:`StaleClaim` unless the task is at this claim epoch.
-    """
-    report(task_uuid, {}, fence=fence, event={
-        'event': event, 'state': state, 'host': host, 'details': details,
-        'traceback': traceback})
 
 
 class Increment:
@@ -284,7 +263,7 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
     :param expected_states: change the row only from one of these; the
         event (if any) is recorded all the same.
     :param fence: the writer's claim epoch: nothing is written, and
-        :class:`StaleClaim` raised, once the task's epoch has moved on.
+        :class:`FencedOff` raised, once the task's epoch has moved on.
     :param event: ``dict(event=, state=, host=, details=, traceback=)``,
         or None.
     :param fallback: ``(values, expected_states)`` to try next when
@@ -497,11 +476,3 @@ def list_events(task_uuid):
             models.TaskEvent.id).all()
         session.expunge_all()
         return events
-
-
-def count_active(resource_uuid):
-    """How many tasks on a resource are not yet terminal."""
-    with engine.current().reader.using() as session:
-        return session.query(models.Task).filter(
-            models.Task.resource_uuid == resource_uuid,
-            models.Task.state.in_(states.ACTIVE)).count()

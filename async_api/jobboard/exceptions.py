@@ -8,13 +8,17 @@ from taskflow import exceptions as excp
 
 
 class StaleClaim(excp.JobFailure):
-    """A write was fenced off: the caller's claim is no longer current.
+    """A board write was refused: the caller's claim of the job is lost.
 
     Raised by consume, abandon, trash and extend_expiry when the job was
     claimed again since the caller's claim (its fencing epoch moved on) or
     is held by someone else. It is a :class:`taskflow.exceptions.JobFailure`,
     which is what TaskFlow's conductors and other boards raise for "not
     owned by you".
+
+    This is the jobboard's claim of a *job*; a refused write to the task
+    table under a stale task epoch is
+    :class:`async_api.db.tasks.FencedOff`.
     """
 
     def __init__(self, message, held_epoch=None, current_epoch=None,

@@ -8,29 +8,20 @@ secrets never travel through the board.
 A task has one logbook for its whole life, whose UUIDs derive from the
 task's: a task posted again (its job was lost) resumes the flow where it
 stopped instead of starting it over.
-
-Test-only fault hook: when the environment variable named by
-:data:`FAULT_EXIT_BEFORE_POST` names a file that exists, the next post
-in this process removes the file and ends the process at once
-(``os._exit``), as a crash between the task's commit and its post would.
-The functional tests of lanes use it; nothing else may set it.
 """
 
 import contextlib
-import os
 import uuid
 
 from oslo_log import log
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import models as tf_models
 
-from async_api import backends
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import factory as board_factory
+from async_api.persistence import factory as persistence_factory
 
 LOG = log.getLogger(__name__)
-
-#: Environment variable of the test-only fault hook (see above).
-FAULT_EXIT_BEFORE_POST = 'ASYNC_API_TEST_EXIT_BEFORE_POST'
 
 _NAMESPACE = uuid.UUID('4c4d5c8e-7a0b-4a8e-9d55-0f1c2b3a4d5e')
 
@@ -38,17 +29,6 @@ _NAMESPACE = uuid.UUID('4c4d5c8e-7a0b-4a8e-9d55-0f1c2b3a4d5e')
 def book_uuid(task_uuid):
     """The UUID of a task's logbook."""
     return str(uuid.uuid5(_NAMESPACE, 'book:%s' % task_uuid))
-
-
-def _fault_hook():
-    trigger = os.environ.get(FAULT_EXIT_BEFORE_POST)
-    if trigger:
-        try:
-            os.unlink(trigger)
-        except FileNotFoundError:
-            return
-        LOG.warning('Test fault hook: exiting before posting')
-        os._exit(17)
 
 
 def _logbook(conn, task, operation, fresh=False):
@@ -82,8 +62,7 @@ def post(conf, task, operation, fresh=False):
         yet: do not look for one.
     :returns: the job.
     """
-    _fault_hook()
-    persistence = backends.persistence(conf)
+    persistence = persistence_factory.persistence(conf)
     with contextlib.closing(persistence.get_connection()) as conn:
         book = _logbook(conn, task, operation, fresh)
     details = {
@@ -91,7 +70,8 @@ def post(conf, task, operation, fresh=False):
                   'resource_uuid': task.resource_uuid},
         'task_uuid': task.uuid,
     }
-    return backends.board(conf).post(task.uuid, book=book, details=details)
+    board = board_factory.board(conf)
+    return board.post(task.uuid, book=book, details=details)
 
 
 def post_and_record(conf, task, operation, fresh=False):

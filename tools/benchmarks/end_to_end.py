@@ -47,7 +47,6 @@ import sqlalchemy as sa  # noqa: E402
 from taskflow import engines  # noqa: E402
 from taskflow.persistence.backends import impl_memory  # noqa: E402
 
-from async_api import backends  # noqa: E402
 from async_api.conductor import listeners  # noqa: E402
 from async_api.conductor import service  # noqa: E402
 from async_api.baremetal import conf as async_conf  # noqa: E402
@@ -58,6 +57,8 @@ from async_api.baremetal.db import migration as baremetal_migration  # noqa
 from async_api.baremetal.db import nodes as db_nodes  # noqa: E402
 from async_api.operations import registry  # noqa: E402
 from async_api.common import states  # noqa: E402
+from async_api.persistence import (  # noqa: E402
+    factory as persistence_factory)
 from async_api.tasks import submit  # noqa: E402
 from flows import benchmark  # noqa: E402
 
@@ -105,7 +106,7 @@ def service_rate(conf, nodes, count, workers, engine, timeout=300):
     """
     conductors = service.ConductorService(
         conf, workers=workers, engine=engine,
-        persistence=backends.persistence(conf))
+        persistence=persistence_factory.persistence(conf))
     conductors.start()
     try:
         context = oslo_context.RequestContext(project_id='bench')
@@ -142,7 +143,7 @@ def variant(name):
                                lambda *args: None):
             yield
     elif name == 'memory persistence':
-        with mock.patch.object(backends, '_PERSISTENCE',
+        with mock.patch.object(persistence_factory, '_PERSISTENCE',
                                impl_memory.MemoryBackend({})):
             yield
     else:

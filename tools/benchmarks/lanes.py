@@ -34,7 +34,6 @@ from oslo_utils import timeutils  # noqa: E402
 from oslo_utils import uuidutils  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from async_api import backends  # noqa: E402
 from async_api.conductor import service  # noqa: E402
 from async_api.baremetal import conf as async_conf  # noqa: E402
 from async_api.db import engine as db_engine  # noqa: E402
@@ -42,6 +41,8 @@ from async_api.db import migration  # noqa: E402
 from async_api.db import models  # noqa: E402
 from async_api.operations import registry  # noqa: E402
 from async_api.common import states  # noqa: E402
+from async_api.persistence import (  # noqa: E402
+    factory as persistence_factory)
 from async_api.tasks import submit  # noqa: E402
 from flows import benchmark  # noqa: E402
 
@@ -76,7 +77,8 @@ def rate(conf, resources, count, workers, timeout=600):
     """Tasks/s end to end for ``count`` tasks over ``resources`` lanes."""
     lanes = [uuidutils.generate_uuid() for _ in range(resources)]
     conductors = service.ConductorService(
-        conf, workers=workers, persistence=backends.persistence(conf))
+        conf, workers=workers,
+        persistence=persistence_factory.persistence(conf))
     conductors.start()
     try:
         context = oslo_context.RequestContext(project_id='bench')

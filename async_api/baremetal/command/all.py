@@ -12,6 +12,7 @@ from sqlalchemy.engine import url as sa_url
 
 import async_api
 from async_api.baremetal.api import app as api_app
+from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal.db import migration as baremetal_migration
@@ -21,6 +22,7 @@ from async_api.baremetal import wsgi_server
 LOG = log.getLogger(__name__)
 
 
+@errors.reported('async-api-all')
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-all')

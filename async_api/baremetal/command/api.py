@@ -9,6 +9,7 @@ import sys
 from oslo_log import log
 
 from async_api.baremetal.api import app as api_app
+from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal import wsgi_server
@@ -16,6 +17,7 @@ from async_api.baremetal import wsgi_server
 LOG = log.getLogger(__name__)
 
 
+@errors.reported('async-api-api')
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-api')

@@ -5,6 +5,7 @@ import sys
 from oslo_log import log
 
 import async_api
+from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
 from async_api.baremetal import config
 from async_api.baremetal import periodics
@@ -12,6 +13,7 @@ from async_api.baremetal import periodics
 LOG = log.getLogger(__name__)
 
 
+@errors.reported('async-api-conductor')
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-conductor')

@@ -20,6 +20,7 @@ import sys
 from oslo_config import cfg
 
 import async_api
+from async_api.baremetal.command import errors
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import migration as baremetal_migration
 
@@ -68,6 +69,7 @@ def _add_commands(subparsers):
     parser.set_defaults(func=_purge_idempotency_keys)
 
 
+@errors.reported('async-api-dbsync')
 def main(argv=None):
     async_conf.register_opts(CONF)
     CONF.register_cli_opt(cfg.SubCommandOpt(

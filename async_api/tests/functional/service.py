@@ -36,12 +36,15 @@ class ServiceProcess(fixtures.Fixture):
     :param config_file: the configuration it reads.
     :param port: the API port, when the command serves the API.
     :param env: the process's environment (default: this one's).
+    :param exit_before_post: a file; once it exists, the process's next
+        post of a job ends it instead (see :mod:`.exit_before_post`).
     """
 
     def __init__(self, command, config_file, port=None, name=None,
-                 env=None):
+                 env=None, exit_before_post=None):
         super().__init__()
         self.env = env
+        self.exit_before_post = exit_before_post
         self.command = command
         self.config_file = config_file
         self.port = port
@@ -54,8 +57,12 @@ class ServiceProcess(fixtures.Fixture):
     def command_line(self):
         """The process's argv (the bare-metal service's commands)."""
         module = 'async_api.baremetal.command.%s' % self.command
-        return [sys.executable, '-m', module, '--config-file',
-                self.config_file, '--log-file', self.log_path + '.oslo']
+        argv = [sys.executable, '-m', module]
+        if self.exit_before_post:
+            argv[2:] = ['async_api.tests.functional.exit_before_post',
+                        self.exit_before_post, module]
+        return argv + ['--config-file', self.config_file,
+                       '--log-file', self.log_path + '.oslo']
 
     def _setUp(self):
         log_dir = os.path.dirname(self.config_file)

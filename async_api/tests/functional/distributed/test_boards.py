@@ -5,8 +5,8 @@ import time
 from taskflow import exceptions as tf_exc
 from taskflow import states as tf_states
 
-from async_api import backends
 from async_api.baremetal import conf as async_conf
+from async_api.jobboard import factory as board_factory
 from async_api.tests import base
 from async_api.tests import servers
 
@@ -26,7 +26,7 @@ class BoardClaimsMixin:
         self.board = self.open()
 
     def open(self):
-        board = backends.open_board(async_conf.CONF, None)
+        board = board_factory.open_board(async_conf.CONF, None)
         self.addCleanup(board.close)
         return board
 

@@ -16,7 +16,6 @@ import requests
 import sqlalchemy as sa
 
 from async_api.baremetal.conf import database as database_conf
-from async_api.tasks import posting
 from async_api.common import states
 from async_api.tests.functional.api import base
 from async_api.tests.functional import service
@@ -41,18 +40,15 @@ class TestLanesUnderFaults(base.ServiceTestCase):
         self.trigger = os.path.join(self.state_path, 'exit-before-post')
         self.db_url = 'sqlite:///' + os.path.join(
             self.state_path, database_conf.DEFAULT_SQLITE_NAME)
-        # Test-only: API worker 0 dies at its next post once the trigger
-        # file exists.
-        fault = dict(os.environ,
-                     **{posting.FAULT_EXIT_BEFORE_POST: self.trigger})
-        self.apis = [self._process('api', 0, env=fault),
+        # API worker 0 dies at its next post once the trigger file exists.
+        self.apis = [self._process('api', 0, exit_before_post=self.trigger),
                      self._process('api', 1)]
         self.conductors = [self._process('conductor', i) for i in range(3)]
         self.url = self.apis[1].url
         self.engine = sa.create_engine(self.db_url)
         self.addCleanup(self.engine.dispose)
 
-    def _process(self, command, index, name=None, env=None):
+    def _process(self, command, index, name=None, exit_before_post=None):
         name = name or '%s-%d' % (command, index)
         sections = {key: dict(value) for key, value in FAST.items()}
         port = service.free_port() if command == 'api' else None
@@ -61,7 +57,8 @@ class TestLanesUnderFaults(base.ServiceTestCase):
         if index == 0 and name.endswith('-0'):
             self.dbsync(config)
         return self.useFixture(service.ServiceProcess(
-            command, config, port=port, name=name, env=env))
+            command, config, port=port, name=name,
+            exit_before_post=exit_before_post))
 
     # Helpers ---------------------------------------------------------
 

@@ -4,9 +4,9 @@ from unittest import mock
 
 import fixtures
 
-from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.common import states
+from async_api.tests import db_helpers
 
 POWER = registry.Operation(
     name='node.set_power_state',
@@ -39,5 +39,5 @@ def make_task(resource_uuid, state=states.PENDING, **values):
     values.setdefault('operation', POWER.name)
     values.setdefault('resource_type', 'node')
     values.setdefault('params', {'target': 'on'})
-    return db_tasks.create_task(dict(values, resource_uuid=resource_uuid,
-                                     state=state))
+    return db_helpers.create_task(dict(values, resource_uuid=resource_uuid,
+                                       state=state))

@@ -9,6 +9,7 @@ from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.idempotency import keys
 from async_api.idempotency import store
+from async_api.tests import db_helpers
 from async_api.tests.unit.api import base
 from async_api.tests.unit.api import fakes
 
@@ -110,7 +111,7 @@ class TestIdempotentActions(base.APITestCase):
                             _fingerprint_of_power('on'))
         # The first request created its task under the reserved UUID and
         # died before answering.
-        db_tasks.create_task({
+        db_helpers.create_task({
             'uuid': claim.reserved_uuid, 'operation': 'node.set_power_state',
             'resource_type': 'node', 'resource_uuid': self.node.uuid,
             'state': 'pending', 'params': {'target': 'on'}})

@@ -7,6 +7,7 @@ from oslo_utils import uuidutils
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.common import states
+from async_api.tests import db_helpers
 from async_api.tests.unit.api import base
 
 
@@ -283,7 +284,7 @@ class TestDelete(base.APITestCase):
 
     def test_active_tasks(self):
         node = self.create_node(name='n1')
-        task = db_tasks.create_task({
+        task = db_helpers.create_task({
             'operation': 'node.set_power_state', 'resource_type': 'node',
             'resource_uuid': node.uuid, 'state': states.RUNNING})
         response = self.app.delete('/v1/nodes/n1', expect_errors=True)

@@ -8,6 +8,7 @@ from oslo_utils import uuidutils
 
 from async_api.db import tasks as db_tasks
 from async_api.common import states
+from async_api.tests import db_helpers
 from async_api.tests.unit.api import base
 from async_api.tests.unit.api import fakes
 
@@ -148,11 +149,11 @@ class TestEvents(base.APITestCase):
 
     def test_events(self):
         task = fakes.make_task(self.node.uuid, states.RUNNING)
-        db_tasks.add_event(task.uuid, 'power_on', states.STEP_STARTED,
-                           host='c1')
-        db_tasks.add_event(task.uuid, 'power_on', states.STEP_FAILED,
-                           host='c1', details={'message': 'no route'},
-                           traceback='Traceback (most recent call last)')
+        db_helpers.add_event(task.uuid, 'power_on', states.STEP_STARTED,
+                             host='c1')
+        db_helpers.add_event(task.uuid, 'power_on', states.STEP_FAILED,
+                             host='c1', details={'message': 'no route'},
+                             traceback='Traceback (most recent call last)')
         response = self.app.get('/v1/tasks/%s/events' % task.uuid)
         events = response.json['events']
         self.assertEqual([('power_on', 'started', None),

@@ -25,7 +25,7 @@ class TestReport(base.FlowTestCase):
             fence=fence, event=event))
         self.assertEqual('x', db_tasks.get_task(task.uuid).step)
         # A stale epoch: neither the row nor the event is written.
-        self.assertRaises(db_tasks.StaleClaim, db_tasks.report, task.uuid,
+        self.assertRaises(db_tasks.FencedOff, db_tasks.report, task.uuid,
                           {'step': 'y'}, fence=fence - 1,
                           event=dict(event, event='y'))
         self.assertEqual('x', db_tasks.get_task(task.uuid).step)

@@ -9,6 +9,7 @@ from taskflow.conductors.backends import impl_blocking
 from async_api.conductor import service
 from async_api.db import tasks as db_tasks
 from async_api.common import states
+from async_api.tests import db_helpers
 from async_api.tests.unit.conductor import test_service
 from async_api.tests.unit.flows import base
 
@@ -20,10 +21,10 @@ class TestClaimTask(base.FlowTestCase):
         self.assertEqual(1, db_tasks.claim_task(task.uuid, 'job-1'))
         self.assertEqual(2, db_tasks.claim_task(task.uuid, 'job-1'))
         db_tasks.update_task(task.uuid, {'step': 'x'}, fence=2)
-        db_tasks.add_event(task.uuid, 'x', 'started', fence=2)
-        self.assertRaises(db_tasks.StaleClaim, db_tasks.update_task,
+        db_helpers.add_event(task.uuid, 'x', 'started', fence=2)
+        self.assertRaises(db_tasks.FencedOff, db_tasks.update_task,
                           task.uuid, {'step': 'y'}, fence=1)
-        self.assertRaises(db_tasks.StaleClaim, db_tasks.add_event,
+        self.assertRaises(db_tasks.FencedOff, db_helpers.add_event,
                           task.uuid, 'y', 'started', fence=1)
         self.assertEqual('x', db_tasks.get_task(task.uuid).step)
         self.assertEqual(['x'], [e.event for e in
@@ -77,6 +78,6 @@ class TestRefusedLastWrite(base.FlowTestCase):
         job = mock.Mock(uuid='job-1', details={'task_uuid': task.uuid})
         with mock.patch.object(impl_blocking.BlockingConductor,
                                '_dispatch_job',
-                               side_effect=db_tasks.StaleClaim('moved')):
+                               side_effect=db_tasks.FencedOff('moved')):
             self.assertFalse(conductor._dispatch(job))
         self.assertEqual(states.PENDING, db_tasks.get_task(task.uuid).state)

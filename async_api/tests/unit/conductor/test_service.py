@@ -36,9 +36,9 @@ class ServiceTestCase(base.FlowTestCase):
         self.poster = self.open_board(0, self.persistence)
         self.addCleanup(self.poster.close)
         self.useFixture(fixtures.MonkeyPatch(
-            'async_api.backends._PERSISTENCE', self.persistence))
+            'async_api.persistence.factory._PERSISTENCE', self.persistence))
         self.useFixture(fixtures.MonkeyPatch(
-            'async_api.backends._BOARD', self.poster))
+            'async_api.jobboard.factory._BOARD', self.poster))
         self.context = oslo_context.RequestContext(project_id='p1')
         self.services = []
 

@@ -70,7 +70,7 @@ class TestHeldSaves(HeldSavesTestCase):
     def test_fenced_off_report_writes_neither(self):
         with deferred.holding(self.bind):
             self.save_atom('RUNNING')
-            self.assertRaises(db_tasks.StaleClaim, self.report, 'step',
+            self.assertRaises(db_tasks.FencedOff, self.report, 'step',
                               fence=self.fence - 1)
             self.assertIsNone(self.stored_atom_state())
             # What the reporter does once fenced off.
@@ -186,7 +186,7 @@ class TestHeldReports(HeldSavesTestCase):
             self.save_atom('SUCCESS')
             db_tasks.report(self.task.uuid, {'progress': 50},
                             fence=self.fence - 1, hold=True)
-            self.assertRaises(db_tasks.StaleClaim, self.report, 'two')
+            self.assertRaises(db_tasks.FencedOff, self.report, 'two')
             deferred.discard(self.bind)
         self.assertIsNone(self.stored_atom_state())
         self.assertEqual([], db_tasks.list_events(self.task.uuid))

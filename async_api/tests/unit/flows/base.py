@@ -7,13 +7,13 @@ operation and short verify timeouts.
 import fixtures
 
 from async_api.baremetal.db import nodes as db_nodes
-from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
 from async_api.baremetal.drivers import fake
 from async_api.operations import registry
 from async_api.common import states
 from async_api.tests import base
 from async_api.tests import db_fixtures
+from async_api.tests import db_helpers
 from flows import power
 
 
@@ -46,7 +46,7 @@ class FlowTestCase(base.TestCase):
                'resource_type': 'node', 'resource_uuid': node.uuid,
                'state': state, 'params': {'target': target}}
         row.update(values)
-        return db_tasks.create_task(row)
+        return db_helpers.create_task(row)
 
     @staticmethod
     def store(task):

@@ -9,6 +9,7 @@ from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
 from async_api.operations import registry
 from async_api.common import states
+from async_api.tests import db_helpers
 from async_api.tests.unit.flows import base
 from flows import boot_device
 from flows import common
@@ -30,7 +31,7 @@ class HardwareFlowTestCase(base.FlowTestCase):
             'flows.provision.VERIFY_TIMEOUT', 1.0))
 
     def task_for(self, node, operation, params):
-        return db_tasks.create_task({
+        return db_helpers.create_task({
             'operation': operation.name, 'resource_type': 'node',
             'resource_uuid': node.uuid, 'state': states.RUNNING,
             'params': params})

@@ -1,9 +1,9 @@
-"""``[async_api_jobboard]`` options become each TaskFlow board's
-configuration."""
+"""``[async_api_jobboard]`` options become each board's configuration."""
 
-from async_api import backends
-from async_api import boards
 from async_api.baremetal import conf as async_conf
+from async_api.jobboard import etcd_board
+from async_api.jobboard import factory
+from async_api.jobboard import redis_board
 from async_api.tests import base
 
 
@@ -11,7 +11,7 @@ class TestBoardConf(base.TestCase):
 
     def test_sqlalchemy_defaults_to_the_database(self):
         self.config(connection='sqlite:////tmp/x.sqlite', group='database')
-        conf = backends.board_conf(async_conf.CONF)
+        conf = factory.board_conf(async_conf.CONF)
         self.assertEqual({'board': 'sqlalchemy',
                           'connection': 'sqlite:////tmp/x.sqlite',
                           'path': 'async_api', 'claim_expiry': 30.0,
@@ -21,7 +21,7 @@ class TestBoardConf(base.TestCase):
         self.config(backend='redis', hosts=['redis.example:6380'],
                     password='s3cret', claim_expiry=12.5, redis_db=2,
                     group='async_api_jobboard')
-        conf = backends.board_conf(async_conf.CONF)
+        conf = factory.board_conf(async_conf.CONF)
         self.assertEqual('redis', conf['board'])
         self.assertEqual(('redis.example', 6380),
                          (conf['host'], conf['port']))
@@ -37,7 +37,7 @@ class TestBoardConf(base.TestCase):
         self.config(backend='redis', hosts=['s1', 's2:26380'],
                     redis_sentinel='mymaster', port=26379,
                     group='async_api_jobboard')
-        conf = backends.board_conf(async_conf.CONF)
+        conf = factory.board_conf(async_conf.CONF)
         self.assertEqual(('s1', 26379), (conf['host'], conf['port']))
         self.assertEqual('mymaster', conf['sentinel'])
         self.assertEqual(['s2:26380'], conf['sentinel_fallbacks'])
@@ -45,7 +45,7 @@ class TestBoardConf(base.TestCase):
     def test_etcd_ttl_is_whole_seconds(self):
         self.config(backend='etcd', hosts=['etcd1'], claim_expiry=2.2,
                     group='async_api_jobboard')
-        conf = backends.board_conf(async_conf.CONF)
+        conf = factory.board_conf(async_conf.CONF)
         self.assertEqual(('etcd1', 2379), (conf['host'], conf['port']))
         self.assertEqual(3, conf['ttl'])
         self.assertEqual('http', conf['protocol'])
@@ -54,29 +54,22 @@ class TestBoardConf(base.TestCase):
     def test_zookeeper_session_is_the_claim(self):
         self.config(backend='zookeeper', hosts=['z1', 'z2:2182'],
                     claim_expiry=8, group='async_api_jobboard')
-        conf = backends.board_conf(async_conf.CONF)
+        conf = factory.board_conf(async_conf.CONF)
         self.assertEqual('z1:2181,z2:2182', conf['hosts'])
         self.assertEqual(8.0, conf['timeout'])
         self.assertEqual(-1, conf['connection_retry']['max_tries'])
-
-    def test_persistence_gets_the_pool_settings(self):
-        self.config(max_pool_size=7, max_overflow=3, group='database')
-        self.config(connection='postgresql://h/flows',
-                    group='async_api_persistence')
-        conf = backends.persistence_conf(async_conf.CONF)
-        self.assertEqual('postgresql://h/flows', conf['connection'])
-        self.assertEqual((7, 3), (conf['pool_size'], conf['max_overflow']))
 
 
 class TestBoardClasses(base.TestCase):
 
     def test_redis_claims_expire_by_default(self):
-        board = boards.RedisBoard('b', {'claim_expiry': 4,
-                                        'port': 1})
+        board = redis_board.RedisBoard('b', {'claim_expiry': 4, 'port': 1})
         self.assertEqual(4.0, board.claim_expiry)
-        self.assertIs(backends._BOARD_CLASSES['redis'], boards.RedisBoard)
-        self.assertIs(backends._BOARD_CLASSES['etcd'], boards.EtcdBoard)
+        self.assertIs(redis_board.RedisBoard, factory.board_class('redis'))
+        self.assertIs(etcd_board.EtcdBoard, factory.board_class('etcd'))
+        # TaskFlow's own class, through its entry point.
+        self.assertIsNone(factory.board_class('zookeeper'))
 
     def test_redis_rejects_non_positive_expiry(self):
-        self.assertRaises(ValueError, boards.RedisBoard, 'b',
+        self.assertRaises(ValueError, redis_board.RedisBoard, 'b',
                           {'claim_expiry': 0})

@@ -1,42 +1,29 @@
-"""Open the configured TaskFlow persistence backend and jobboard.
+"""Open the configured TaskFlow jobboard.
 
-Both default to the service's own database, so the embedded deployment
-needs no server. One of each is kept per process for posting; conductors
-open their own boards with :func:`open_board`.
+It defaults to the SQL board on the service's own database, so the
+embedded deployment needs no server. One board is kept per process for
+posting; conductors open their own boards with :func:`open_board`.
+Persistence backends are opened by :mod:`async_api.persistence.factory`.
 """
 
+import importlib
 import math
 import threading
 
 from oslo_utils import netutils
-from stevedore import driver
 from taskflow.jobs import backends as board_backends
 
-from async_api import boards
+from async_api.common import extras
 from async_api.conf import jobboard as jobboard_opts
 from async_api.db import engine as db_engine
+from async_api.persistence import factory as persistence_factory
 
 _LOCK = threading.Lock()
-_PERSISTENCE = None
 _BOARD = None
 
 
-def persistence_conf(conf):
-    """TaskFlow persistence configuration from ``[persistence]``.
-
-    On the service's own database the backend shares the service's engine,
-    pooled by oslo.db from ``[database]``. On another database it builds
-    its own engine, with the same pool settings.
-    """
-    options = {'connection': (conf.async_api_persistence.connection
-                              or db_engine.connection_url(conf))}
-    if conf.async_api_persistence.backend == 'asyncapi-sql':
-        options.update(db_engine.pool_options(conf))
-    return options
-
-
 def board_conf(conf):
-    """TaskFlow jobboard configuration from ``[jobboard]``.
+    """TaskFlow jobboard configuration from ``[async_api_jobboard]``.
 
     Secrets (the password, a database URL) end up in this dict: never log
     it.
@@ -60,7 +47,9 @@ def board_conf(conf):
 
 
 def _hosts(group):
-    """``[(host, port)]`` of ``[jobboard]hosts``, default ports filled."""
+    """``[(host, port)]`` of ``[async_api_jobboard]hosts``, default ports
+    filled.
+    """
     default = group.port or jobboard_opts.DEFAULT_PORTS.get(group.backend)
     return [netutils.parse_host_port(h.strip(), default_port=default)
             for h in group.hosts if h.strip()]
@@ -147,47 +136,57 @@ _SERVER_BOARDS = {
     'zookeeper': _zookeeper_conf,
 }
 
-#: Our fixes of TaskFlow's boards (see :mod:`async_api.boards`).
+#: Our fixes of TaskFlow's boards (see their modules).
+#: Imported only when chosen: their modules import the server's client.
 _BOARD_CLASSES = {
-    'redis': boards.RedisBoard,
-    'etcd': boards.EtcdBoard,
+    'redis': ('async_api.jobboard.redis_board', 'RedisBoard'),
+    'etcd': ('async_api.jobboard.etcd_board', 'EtcdBoard'),
+}
+
+#: The client each server board needs, and the extra that installs it.
+CLIENTS = {
+    'redis': ('redis', 'redis'),
+    'etcd': ('etcd3gw', 'etcd'),
+    'zookeeper': ('kazoo', 'zookeeper'),
 }
 
 
-def _shared_database(conf, connection, backend, own_backend):
-    # On the service's own database, our backends share its engine and
-    # pool instead of opening a second pool on the same database.
-    if (backend == own_backend
-            and connection == db_engine.connection_url(conf)):
-        return db_engine.from_conf(conf)
-    return None
+def check(conf):
+    """Raise MissingExtra unless the configured board's client is there.
+
+    Cheap (imports only): commands call it at start-up, before anything
+    is opened, so that a missing extra is reported at once.
+    """
+    backend = conf.async_api_jobboard.backend
+    if backend in CLIENTS:
+        module, extra = CLIENTS[backend]
+        extras.require(module, 'The %s jobboard' % backend, extra)
+    elif backend == 'sqlalchemy':
+        extras.require_driver(board_conf(conf)['connection'],
+                              'The sqlalchemy jobboard\'s database')
 
 
-def open_persistence(conf):
-    """A new persistence backend of ``[persistence]backend``."""
-    options = persistence_conf(conf)
-    kwargs = {}
-    shared = _shared_database(conf, options['connection'],
-                              conf.async_api_persistence.backend,
-                              'asyncapi-sql')
-    if shared is not None:
-        kwargs['engine'] = shared.engine
-    manager = driver.DriverManager(
-        'taskflow.persistence', conf.async_api_persistence.backend,
-        invoke_on_load=True, invoke_args=(options,), invoke_kwds=kwargs)
-    return manager.driver
+def board_class(backend):
+    """Our class for TaskFlow's ``backend`` board, or None for TaskFlow's."""
+    where = _BOARD_CLASSES.get(backend)
+    if where is None:
+        return None
+    module, name = where
+    return getattr(importlib.import_module(module), name)
 
 
 def open_board(conf, persistence, name=None):
     """A new, connected jobboard; the caller closes it."""
+    check(conf)
     options = board_conf(conf)
     kwargs = {}
-    shared = _shared_database(conf, options.get('connection'),
-                              conf.async_api_jobboard.backend, 'sqlalchemy')
-    if shared is not None:
-        kwargs['database'] = shared
+    # On the service's own database, the SQL board shares its engine and
+    # pool instead of opening a second pool on the same database.
+    if (conf.async_api_jobboard.backend == 'sqlalchemy'
+            and options['connection'] == db_engine.connection_url(conf)):
+        kwargs['database'] = db_engine.from_conf(conf)
     name = name or conf.async_api_jobboard.board_name
-    cls = _BOARD_CLASSES.get(conf.async_api_jobboard.backend)
+    cls = board_class(conf.async_api_jobboard.backend)
     if cls is not None:
         board = cls(name, options, persistence=persistence)
     else:
@@ -197,19 +196,10 @@ def open_board(conf, persistence, name=None):
     return board
 
 
-def persistence(conf):
-    """The process-wide persistence backend."""
-    global _PERSISTENCE
-    with _LOCK:
-        if _PERSISTENCE is None:
-            _PERSISTENCE = open_persistence(conf)
-        return _PERSISTENCE
-
-
 def board(conf):
     """The process-wide jobboard the accept path posts to."""
     global _BOARD
-    backend = persistence(conf)
+    backend = persistence_factory.persistence(conf)
     with _LOCK:
         if _BOARD is None:
             _BOARD = open_board(conf, backend)
@@ -217,11 +207,13 @@ def board(conf):
 
 
 def reset():
-    """Close and forget the process-wide backends (tests, shutdown)."""
-    global _PERSISTENCE, _BOARD
+    """Close and forget the process-wide board (tests, shutdown).
+
+    Before :func:`async_api.persistence.factory.reset`: the board holds
+    the persistence backend.
+    """
+    global _BOARD
     with _LOCK:
         if _BOARD is not None:
             _BOARD.close()
-        if _PERSISTENCE is not None:
-            _PERSISTENCE.close()
-        _PERSISTENCE = _BOARD = None
+        _BOARD = None

@@ -1,0 +1,52 @@
+"""Run an async_api command that dies before its next post (tests only).
+
+::
+
+    python -m async_api.tests.functional.exit_before_post TRIGGER MODULE \
+        [ARGS...]
+
+Runs ``MODULE.main()`` with ``ARGS`` as its command line, with
+:func:`async_api.tasks.posting.post` patched: once the file ``TRIGGER``
+exists, the next post removes it and ends the process at once
+(``os._exit``), as a crash between a task's commit and its post would.
+"""
+
+import importlib
+import os
+import sys
+
+from oslo_log import log
+
+from async_api.tasks import posting
+
+LOG = log.getLogger(__name__)
+
+#: The exit status of a process that died here.
+EXIT_STATUS = 17
+
+
+def patch_post(trigger):
+    """Make :func:`posting.post` exit before posting once ``trigger`` is."""
+    post = posting.post
+
+    def exit_before_post(*args, **kwargs):
+        try:
+            os.unlink(trigger)
+        except FileNotFoundError:
+            return post(*args, **kwargs)
+        LOG.warning('Test fault: exiting before posting')
+        os._exit(EXIT_STATUS)
+
+    # post_and_record, the only caller, looks post up in its module.
+    posting.post = exit_before_post
+
+
+def main():
+    trigger, module = sys.argv[1:3]
+    patch_post(trigger)
+    sys.argv[1:3] = []
+    return importlib.import_module(module).main()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

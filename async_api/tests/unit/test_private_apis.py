@@ -1,0 +1,170 @@
+"""The private names of other libraries that async_api relies on.
+
+The conductor overrides private methods of TaskFlow's conductors
+(async_api/conductor/service.py, claims.py) and reads their private
+attributes; the Redis and etcd boards (async_api/jobboard/redis_board.py,
+etcd_board.py) and the SQL board and job extend TaskFlow's private ones;
+async_api/db/direct.py calls SQLAlchemy's ``Connection._cursor_execute``;
+the ipmi driver rebinds two module globals of pyghmi's private session
+module; the BMC slots read a semaphore's counter. None of these is part of
+a library's API, so an upgrade may drop or change one silently (TaskFlow
+would then call an override with other arguments, or never call it).
+These tests fail naming the name. requirements.txt bounds TaskFlow and
+SQLAlchemy to the major versions checked here.
+"""
+
+import inspect
+import threading
+
+from pyghmi.ipmi.private import session as ipmi_session
+from sqlalchemy.engine import base as sa_engine
+from taskflow.conductors.backends import impl_blocking
+from taskflow.conductors.backends import impl_executor
+from taskflow.conductors import base as conductor_base
+from taskflow.jobs.backends import impl_etcd
+from taskflow.jobs.backends import impl_redis
+from taskflow.jobs import base as jobs_base
+from taskflow.listeners import base as listener_base
+from taskflow.persistence import base as persistence_base
+import testtools
+
+_MISSING = object()
+
+
+def _label(owner, name):
+    if inspect.ismodule(owner):
+        return '%s.%s' % (owner.__name__, name)
+    cls = owner if inspect.isclass(owner) else type(owner)
+    return '%s.%s.%s' % (cls.__module__, cls.__qualname__, name)
+
+
+class TestPrivateNames(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.problems = []
+        self.addCleanup(self._report)
+
+    def _report(self):
+        if self.problems:
+            self.fail('Private names async_api relies on changed:\n  '
+                      + '\n  '.join(self.problems))
+
+    def method(self, owner, name, params, exact=False):
+        """``owner.name`` exists and takes ``params`` (after self/cls).
+
+        :param exact: async_api overrides it, so the library calls ours
+            with exactly these; otherwise async_api calls it with these
+            first, positionally, and any further ones must be optional.
+        """
+        label = _label(owner, name)
+        function = getattr(owner, name, _MISSING)
+        if function is _MISSING or not callable(function):
+            self.problems.append('%s: gone' % label)
+            return
+        found = list(inspect.signature(function).parameters.values())
+        if found and found[0].name in ('self', 'cls') and not (
+                inspect.ismethod(function)):
+            found = found[1:]
+        names = [p.name for p in found]
+        rest = found[len(params):]
+        if (names[:len(params)] != list(params)
+                or (exact and rest)
+                or any(p.default is p.empty and p.kind not in (
+                    p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in rest)):
+            self.problems.append('%s: takes (%s), async_api expects (%s%s)'
+                                 % (label, ', '.join(names),
+                                    ', '.join(params),
+                                    '' if exact else ', ...'))
+
+    def set_in_init(self, cls, *attributes):
+        """Instances of ``cls`` get ``attributes`` from its __init__s."""
+        names = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get('__init__')
+            if init is not None and hasattr(init, '__code__'):
+                names.update(init.__code__.co_names)
+        for attribute in attributes:
+            if attribute not in names:
+                self.problems.append('%s: no longer set by __init__'
+                                     % _label(cls, attribute))
+
+    def attribute(self, owner, *names):
+        for name in names:
+            if not hasattr(owner, name):
+                self.problems.append('%s: gone' % _label(owner, name))
+
+    def test_taskflow_conductor(self):
+        # Overridden by async_api.conductor (TaskFlow calls ours).
+        executor = impl_executor.ExecutorConductor
+        self.method(executor, '_run_until_dead',
+                    ('executor', 'max_dispatches'), exact=True)
+        self.method(executor, '_dispatch_job', ('job',), exact=True)
+        self.method(executor, '_listeners_from_job', ('job', 'engine'),
+                    exact=True)
+        self.method(conductor_base.Conductor, '_engine_from_job', ('job',),
+                    exact=True)
+        # Called by async_api.conductor.
+        self.method(conductor_base.Conductor, '_flow_detail_from_job',
+                    ('job',))
+        self.method(executor, '_try_finish_job', ('job', 'consume'))
+        self.method(executor, '_on_job_done', ('job', 'fut'))
+        self.attribute(executor, 'REFRESH_PERIODICITY')
+        self.set_in_init(impl_blocking.BlockingConductor, '_name',
+                         '_jobboard', '_engine', '_engine_options',
+                         '_persistence', '_wait_timeout', '_dispatched')
+
+    def test_taskflow_boards_and_jobs(self):
+        # async_api.jobboard.redis_board
+        self.method(impl_redis.RedisJobBoard, '_make_client', ('conf',),
+                    exact=True)
+        # async_api.jobboard.etcd_board
+        board = impl_etcd.EtcdJobBoard
+        self.method(board, '_fetch_jobs', ('only_unclaimed', 'ensure_fresh'),
+                    exact=True)
+        self.method(board, '_board_removal_func', ('job',))
+        self.attribute(board, 'ETCD_CONFIG_OPTIONS', 'INIT_STATE',
+                       'CONNECTED_STATE')
+        self.set_in_init(board, '_client', '_state', '_conf', '_job_cond',
+                         '_job_cache', '_open_close_lock')
+        self.set_in_init(impl_etcd.EtcdJob, '_lease')
+        self.method(jobs_base, 'JobBoardIterator',
+                    ('board', 'logger', 'board_fetch_func',
+                     'board_removal_func'))
+        # async_api.jobboard.board and job: the SQL board and its listing.
+        self.set_in_init(jobs_base.JobBoard, '_conf')
+        self.set_in_init(jobs_base.Job, '_board')
+        self.set_in_init(jobs_base.JobBoardIterator, '_jobs')
+        self.method(jobs_base.JobBoardIterator, '_next_job', (), exact=True)
+
+    def test_taskflow_listener_and_persistence(self):
+        # async_api.conductor.listeners and async_api.persistence.backend
+        self.set_in_init(listener_base.Listener, '_engine')
+        self.set_in_init(persistence_base.Backend, '_conf')
+
+    def test_sqlalchemy(self):
+        # async_api.db.direct runs compiled statements on a cursor.
+        self.method(sa_engine.Connection, '_cursor_execute',
+                    ('cursor', 'statement', 'parameters'))
+
+    def test_pyghmi(self):
+        # async_api.baremetal.drivers.ipmi makes both names one lock; that
+        # works only while pyghmi reads them as globals at each use.
+        self.attribute(ipmi_session, 'WAITING_SESSIONS',
+                       'KEEPALIVE_SESSIONS')
+        for method, names in (
+                ('_xmit_packet', ('WAITING_SESSIONS',)),
+                ('send_payload', ('KEEPALIVE_SESSIONS',)),
+                ('wait_for_rsp', ('WAITING_SESSIONS',
+                                  'KEEPALIVE_SESSIONS'))):
+            function = getattr(ipmi_session.Session, method, None)
+            used = function.__code__.co_names if function else ()
+            for name in names:
+                if name not in used:
+                    self.problems.append(
+                        'pyghmi.ipmi.private.session.Session.%s: no longer '
+                        'reads %s' % (method, name))
+
+    def test_semaphore_counter(self):
+        # async_api.baremetal.drivers.bmc.in_use counts the free slots.
+        self.attribute(threading.BoundedSemaphore(2), '_value')
