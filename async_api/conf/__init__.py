@@ -2,7 +2,7 @@
 
 Nothing is registered at import: a service hands its own ``ConfigOpts``
 to :func:`register_opts`. Every group is named ``async_api_*`` so that
-none collides with a host service's own (``[api]``, ``[async_api_conductor]``,
+none collides with a host service's own (``[api]``, ``[conductor]``,
 ``[database]`` and ``[DEFAULT]`` belong to the host).
 """
 

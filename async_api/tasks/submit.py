@@ -71,8 +71,9 @@ def submit(context, operation_name, resource_uuid, params, conf=None,
     :raises OperationNotFound: no such operation.
     :raises IdempotencyKeyMismatch: the key was used for another request.
     :raises IdempotencyKeyInUse: the key's first request is in progress.
-    :raises ResourceQueueFull: a resource has ``[lanes]
-        max_queued_per_resource`` unfinished tasks already.
+    :raises ResourceQueueFull: a resource has
+        ``[async_api_lanes]max_queued_per_resource`` unfinished tasks
+        already.
     """
     conf = conf or async_conf.CONF
     operation = registry.get(operation_name)
