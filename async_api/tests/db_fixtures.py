@@ -29,56 +29,49 @@ class SQLiteDatabase(fixtures.Fixture):
         _open(self)
 
 
-class PostgreSQLDatabase(fixtures.Fixture):
+class _ServerDatabase(fixtures.Fixture):
+    """A database created for one test on the run's database server."""
+
+    #: How to create and drop a database, ``%s`` for its name.
+    CREATE = DROP = None
+    #: The engine options of the server connection that runs them.
+    ADMIN_OPTIONS = {}
+
+    def __init__(self, server_url, migrate=True):
+        super().__init__()
+        self.server_url = server_url
+        self.migrate = migrate
+
+    def _setUp(self):
+        name = 'test_' + uuid.uuid4().hex[:12]
+        admin = sa.create_engine(self.server_url, **self.ADMIN_OPTIONS)
+        with admin.begin() as conn:
+            conn.execute(sa.text(self.CREATE % name))
+        self.addCleanup(self._drop, admin, name)
+        self.url = sa_url.make_url(self.server_url).set(
+            database=name).render_as_string(hide_password=False)
+        _open(self)
+
+    def _drop(self, admin, name):
+        with admin.begin() as conn:
+            conn.execute(sa.text(self.DROP % name))
+        admin.dispose()
+
+
+class PostgreSQLDatabase(_ServerDatabase):
     """A database created for one test on the run's PostgreSQL server."""
 
-    def __init__(self, server_url, migrate=True):
-        super().__init__()
-        self.server_url = server_url
-        self.migrate = migrate
-
-    def _setUp(self):
-        name = 'test_' + uuid.uuid4().hex[:12]
-        admin = sa.create_engine(self.server_url, isolation_level='AUTOCOMMIT')
-        with admin.connect() as conn:
-            conn.execute(sa.text('CREATE DATABASE %s' % name))
-        self.addCleanup(self._drop, admin, name)
-        self.url = sa_url.make_url(self.server_url).set(
-            database=name).render_as_string(hide_password=False)
-        _open(self)
-
-    @staticmethod
-    def _drop(admin, name):
-        with admin.connect() as conn:
-            conn.execute(sa.text('DROP DATABASE IF EXISTS %s WITH (FORCE)'
-                                 % name))
-        admin.dispose()
+    CREATE = 'CREATE DATABASE %s'
+    DROP = 'DROP DATABASE IF EXISTS %s WITH (FORCE)'
+    # CREATE DATABASE cannot run inside a transaction block.
+    ADMIN_OPTIONS = {'isolation_level': 'AUTOCOMMIT'}
 
 
-class MySQLDatabase(fixtures.Fixture):
+class MySQLDatabase(_ServerDatabase):
     """A database created for one test on the run's MySQL/MariaDB server."""
 
-    def __init__(self, server_url, migrate=True):
-        super().__init__()
-        self.server_url = server_url
-        self.migrate = migrate
-
-    def _setUp(self):
-        name = 'test_' + uuid.uuid4().hex[:12]
-        admin = sa.create_engine(self.server_url)
-        with admin.begin() as conn:
-            conn.execute(sa.text('CREATE DATABASE %s CHARACTER SET utf8mb4'
-                                 % name))
-        self.addCleanup(self._drop, admin, name)
-        self.url = sa_url.make_url(self.server_url).set(
-            database=name).render_as_string(hide_password=False)
-        _open(self)
-
-    @staticmethod
-    def _drop(admin, name):
-        with admin.begin() as conn:
-            conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
-        admin.dispose()
+    CREATE = 'CREATE DATABASE %s CHARACTER SET utf8mb4'
+    DROP = 'DROP DATABASE IF EXISTS %s'
 
 
 def migrate(engine):
