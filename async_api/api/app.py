@@ -5,6 +5,8 @@ A service builds its Pecan app with :data:`PECAN_CONFIG` and the hooks of
 oslo.middleware's ``RequestId`` (every response carries
 ``x-openstack-request-id``), :class:`~async_api.api.errors.
 ErrorMiddleware` (every error is an API-SIG body),
+:class:`~async_api.api.body.JsonBodyMiddleware` (bodies are bounded,
+well-formed JSON),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
 requests with an ``Idempotency-Key``), then the app with the hooks of
 :mod:`async_api.api.hooks`.
@@ -16,6 +18,7 @@ from oslo_middleware import request_id
 # backends) is imported with the app, not by its first request: that
 # import took over a second, and an accept must answer at once.
 from async_api.api.controllers import action  # noqa: F401
+from async_api.api import body
 from async_api.api import errors
 from async_api.api import hooks
 from async_api.api import idempotency
@@ -48,5 +51,6 @@ def make_hooks(conf, context_hook=None):
 def wrap(app, conf):
     """Wrap a WSGI app in the library's middlewares (see above)."""
     app = idempotency.IdempotencyMiddleware(app, conf)
+    app = body.JsonBodyMiddleware(app, conf)
     app = errors.ErrorMiddleware(app)
     return request_id.RequestId(app)

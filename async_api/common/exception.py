@@ -14,6 +14,8 @@ resources, ``Conflict`` for its rules)::
     │   ├── TaskNotCancellable  409 task_not_cancellable
     │   ├── ResourceQueueFull   409 resource_queue_full
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
+    ├── RequestTooLarge         413 request_too_large
+    ├── UnsupportedMediaType    415 unsupported_media_type
     ├── IdempotencyKeyMismatch  422 idempotency_key_mismatch
     └── ServiceUnavailable      503 service_unavailable
 """
@@ -109,3 +111,15 @@ class IdempotencyKeyInUse(Conflict):
     @property
     def headers(self):
         return [('Retry-After', str(self.retry_after))]
+
+
+class RequestTooLarge(AsyncApiError):
+    status = 413
+    code = 'request_too_large'
+    title = 'Request body too large'
+
+
+class UnsupportedMediaType(AsyncApiError):
+    status = 415
+    code = 'unsupported_media_type'
+    title = 'Unsupported media type'

@@ -26,6 +26,17 @@ opts = [
                help='The most seconds a request with "Prefer: wait=N" '
                     'waits for its task to finish before it is answered '
                     '202 Accepted.'),
+    cfg.IntOpt('max_request_body_size',
+               default=1024 * 1024,
+               min=1024,
+               help='The largest request body, in bytes, that the API '
+                    'reads; a larger one is answered 413 '
+                    'request_too_large before anything is parsed.'),
+    cfg.IntOpt('max_json_depth',
+               default=32,
+               min=2,
+               help='How deeply arrays and objects may nest in a request '
+                    'body; deeper bodies are answered 400.'),
 ]
 
 

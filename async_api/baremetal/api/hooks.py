@@ -6,6 +6,18 @@ from pecan import hooks
 import async_api
 
 
+#: The longest project or user id: their columns' length.
+MAX_ID_LENGTH = 255
+
+
+def _header(request, name):
+    value = request.headers.get(name) or None
+    if value is not None and len(value) > MAX_ID_LENGTH:
+        raise async_api.exception.InvalidParameter(
+            '%s is longer than %d characters' % (name, MAX_ID_LENGTH))
+    return value
+
+
 class NoAuthContextHook(hooks.PecanHook):
     """Give each request an oslo.context ``RequestContext``.
 
@@ -23,8 +35,8 @@ class NoAuthContextHook(hooks.PecanHook):
         request = state.request
         project_id = user_id = None
         if self.conf.api.auth_strategy == 'noauth':
-            project_id = request.headers.get('X-Project-Id') or None
-            user_id = request.headers.get('X-User-Id') or None
+            project_id = _header(request, 'X-Project-Id')
+            user_id = _header(request, 'X-User-Id')
         request.context = context.RequestContext(
             request_id=async_api.errors.request_id(request.environ),
             project_id=project_id,
