@@ -1,12 +1,26 @@
-"""Hide secrets in the bodies the API returns.
+"""Hide secrets in what the API returns: one path for every body.
 
-Stored values are never changed; only what is shown. A key is secret when
-it is named as one (an operation's ``secret_params``) or when its name
-contains one of :data:`SECRET_WORDS`, at any depth.
+Stored values are never changed; only what is shown. A value is secret
+when its key is named as one (an operation's ``secret_params``) or when
+the key contains one of :data:`SECRET_WORDS`, at any depth
+(``ipmi_password``, ``bmc_pass``, ``extra.api_token``). In every string
+that is shown, whatever its key, credentials in a URL
+(``http://admin:PW@bmc``) and ``password=...``-style pairs are masked
+too (oslo.utils' ``mask_password``): a driver error or an address may
+carry them.
 """
 
+import re
+
+from oslo_utils import strutils
+
 MASK = '******'
-SECRET_WORDS = ('password', 'secret', 'token', 'key')
+#: Substrings of key names whose values are never shown.
+SECRET_WORDS = ('pass', 'pwd', 'pswd', 'secret', 'token', 'key',
+                'credential', 'private')
+
+_URL_CREDENTIALS = re.compile(
+    r'(?P<prefix>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@/\s]*@')
 
 
 def is_secret(key, extra_names=()):
@@ -19,6 +33,14 @@ def is_secret(key, extra_names=()):
     return any(word in lowered for word in SECRET_WORDS)
 
 
+def mask_text(text):
+    """``text`` with URL credentials and ``password=`` pairs masked."""
+    if not isinstance(text, str):
+        return text
+    text = _URL_CREDENTIALS.sub(r'\g<prefix>:%s@' % MASK, text)
+    return strutils.mask_password(text, secret=MASK)
+
+
 def mask(value, extra_names=()):
     """A copy of ``value`` with every secret replaced by :data:`MASK`."""
     if isinstance(value, dict):
@@ -27,4 +49,9 @@ def mask(value, extra_names=()):
                 for key, item in value.items()}
     if isinstance(value, list):
         return [mask(item, extra_names) for item in value]
-    return value
+    return mask_text(value)
+
+
+def is_secret_path(segments, extra_names=()):
+    """Whether a JSON pointer's segments reach into a secret value."""
+    return any(is_secret(segment, extra_names) for segment in segments)

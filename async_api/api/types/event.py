@@ -2,6 +2,7 @@
 
 from wsme import types as wtypes
 
+from async_api.api import masking
 from async_api.api.types import base
 
 
@@ -22,4 +23,4 @@ class Event(wtypes.Base):
         """
         return cls(event=row.event, state=row.state,
                    time=base.utc(row.time), host=row.host,
-                   details=row.details)
+                   details=masking.mask(row.details))

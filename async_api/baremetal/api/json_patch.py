@@ -84,6 +84,10 @@ def _apply_one(document, operation):
     if op != 'remove' and value is _MISSING:
         raise _invalid('%s %s needs a value', op, path)
     segments = parse_pointer(path)
+    if op == 'test' and async_api.masking.is_secret_path(segments):
+        # A test of a secret would answer whether a guess is right.
+        raise _invalid('test of %s is not allowed: the value is secret',
+                       path)
     parent = _parent(document, segments, path)
     last = segments[-1]
     if op == 'test':

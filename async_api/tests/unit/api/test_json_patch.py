@@ -55,3 +55,27 @@ class TestMasking(testtools.TestCase):
                           'list': [{'api_key': '******', 'port': 1}]},
                          masking.mask(value, frozenset(['pin'])))
         self.assertEqual('p', value['Password'])
+
+    def test_more_secret_key_names(self):
+        value = {'ipmi_pass': 'a', 'bmc_pwd': 'b', 'private_data': 'c',
+                 'credentials': {'x': 1}, 'ipmi_address': '10.0.0.1'}
+        self.assertEqual({'ipmi_pass': '******', 'bmc_pwd': '******',
+                          'private_data': '******', 'credentials': '******',
+                          'ipmi_address': '10.0.0.1'}, masking.mask(value))
+
+    def test_url_credentials_in_any_string(self):
+        value = {'redfish_address': 'http://admin:s3cret@bmc.example/redfish',
+                 'note': 'see https://u:p@h/x and ftp://h/no-creds'}
+        self.assertEqual(
+            {'redfish_address': 'http://admin:******@bmc.example/redfish',
+             'note': 'see https://u:******@h/x and ftp://h/no-creds'},
+            masking.mask(value))
+        self.assertEqual('failed: password=******',
+                         masking.mask_text('failed: password=hunter2'))
+        self.assertIsNone(masking.mask_text(None))
+
+    def test_secret_paths(self):
+        self.assertTrue(masking.is_secret_path(
+            ['driver_info', 'ipmi_password']))
+        self.assertTrue(masking.is_secret_path(['extra', 'tokens', '0']))
+        self.assertFalse(masking.is_secret_path(['driver_info', 'address']))

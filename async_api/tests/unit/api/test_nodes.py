@@ -291,3 +291,32 @@ class TestDelete(base.APITestCase):
         self.assert_error(response, 409, 'node_has_active_tasks')
         db_tasks.update_task(task.uuid, {'state': states.SUCCEEDED})
         self.assertEqual(204, self.app.delete('/v1/nodes/n1').status_int)
+
+
+class TestSecrets(base.APITestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.create_node(name='n1', driver_info={
+            'ipmi_password': 'right', 'ipmi_address': '10.0.0.9',
+            'redfish_address': 'https://admin:right@bmc/redfish'},
+            extra={'bmc_password': 'right', 'rack': 'r1'},
+            last_error='cannot reach https://admin:right@bmc/redfish')
+
+    def test_no_secret_in_the_node_body(self):
+        body = self.get_json('/v1/nodes/n1')
+        self.assertNotIn('right', str(body))
+        self.assertEqual('r1', body['extra']['rack'])
+        self.assertEqual('10.0.0.9', body['driver_info']['ipmi_address'])
+
+    def test_patch_test_of_a_secret_is_no_oracle(self):
+        answers = set()
+        for guess in ('right', 'wrong'):
+            response = self.app.patch_json('/v1/nodes/n1', [
+                {'op': 'test', 'path': '/driver_info/ipmi_password',
+                 'value': guess}], expect_errors=True)
+            error = response.json['errors'][0]
+            answers.add((response.status_int, error['code'],
+                         error['detail']))
+        self.assertEqual(1, len(answers), answers)
+        self.assertEqual(400, answers.pop()[0])
