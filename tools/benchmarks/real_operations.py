@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""The real operations through HTTP, beside a plain TaskFlow engine.
+
+What a user runs, measured as a user drives it, in one run:
+
+* **service**: ``async-api-all`` on the embedded default (one process,
+  SQLite, the SQL jobboard, its default conductor workers unless
+  ``--workers``), started fresh in a temporary directory. ``--nodes``
+  fake-driver nodes are created over HTTP, then ``--clients`` threads
+  each submit their share of one operation per node (``PUT
+  .../states/power`` and the rest) and the benchmark learns of
+  completion the way a client of many tasks should: one ``GET
+  /v1/tasks?state=...&changes_since=...`` every ``--poll`` seconds, not
+  one poll per task. Reported: tasks/s from the first submit to the
+  last ``finished_at``, accepts/s, and the service process's CPU per
+  task (user + system, from /proc, accept included).
+* **engine**: the very same flow (``flows.power`` and the others, with
+  the same fake driver) run N times by a plain TaskFlow serial engine
+  with TaskFlow's in-memory persistence, one after the other in this
+  process, on task and node rows of a SQLite file like the service's.
+  It is the ceiling of this machine for that flow with no jobboard, no
+  claims, no reports and no HTTP.
+
+``--bmc-delay S`` makes every fake BMC call take S seconds (hardware
+that takes seconds per call is the case that matters); the engine row
+is then skipped unless ``--engine-too`` (it runs the calls one after the
+other). Every task must succeed, or the run fails. Run from the
+repository root::
+
+    python tools/benchmarks/real_operations.py [--operation power] \\
+        [--nodes 200] [--clients 8] [--bmc-delay 0] [--workers N]
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, ROOT)
+warnings.simplefilter('ignore')
+
+#: operation -> (HTTP method, path under the node, body, operation name,
+#: flow factory, what the node must be in first).
+OPERATIONS = {
+    'power': ('PUT', 'states/power', {'target': 'on'},
+              'node.set_power_state', 'flows.power:set_power_state_flow',
+              {}),
+    'boot_device': ('PUT', 'management/boot_device',
+                    {'boot_device': 'pxe', 'persistent': False},
+                    'node.set_boot_device',
+                    'flows.boot_device:set_boot_device_flow', {}),
+    'deploy': ('PUT', 'states/provision', {'target': 'active'},
+               'node.deploy', 'flows.provision:deploy_flow', {}),
+}
+TERMINAL = 'succeeded,failed,error,cancelled'
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def call(method, url, body=None, timeout=60):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={'Content-Type':
+                                              'application/json'})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, json.loads(response.read() or b'null')
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of process ``pid`` so far."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+class Service:
+    """``async-api-all`` in a temporary directory, on a free port."""
+
+    def __init__(self, directory, workers):
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        config = os.path.join(directory, 'bench.conf')
+        with open(config, 'w') as f:
+            f.write('[DEFAULT]\nstate_path = %s\nhost = bench\n'
+                    '[api]\nport = %d\n' % (directory, self.port))
+            if workers:
+                f.write('[async_api_conductor]\nworkers = %d\n' % workers)
+        self.log = open(os.path.join(directory, 'service.log'), 'wb')
+        self.process = subprocess.Popen(
+            [sys.executable, '-m', 'async_api.baremetal.command.all',
+             '--config-file', config], cwd=ROOT, stdout=self.log,
+            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                call('GET', self.url + '/healthcheck', timeout=2)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise RuntimeError('the service did not start; see %s'
+                           % self.log.name)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def _finished_since(url, since, expected):
+    """Poll the task list until ``expected`` tasks are terminal."""
+    done = {}
+    marker_time = since
+    while len(done) < expected:
+        query = ('/v1/tasks?state=%s&changes_since=%s&limit=1000&'
+                 'sort_dir=asc' % (TERMINAL, marker_time))
+        next_url = url + query
+        while next_url:
+            _, page = call('GET', next_url)
+            for task in page['tasks']:
+                done[task['uuid']] = task
+            next_url = page.get('next')
+        if len(done) < expected:
+            time.sleep(ARGS.poll)
+    return done
+
+
+def service_round(args, directory):
+    service = Service(directory, args.workers)
+    try:
+        method, part, body, _, _, _ = OPERATIONS[args.operation]
+        info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
+        nodes = [call('POST', service.url + '/v1/nodes',
+                      {'name': 'bench-%d' % i, 'driver': 'fake',
+                       'driver_info': info})[1]['uuid']
+                 for i in range(args.nodes)]
+        since = datetime.datetime.utcnow().isoformat()
+        cpu = cpu_seconds(service.process.pid)
+        started = time.perf_counter()
+
+        def submit(share):
+            for uuid in share:
+                status, _ = call(method, '%s/v1/nodes/%s/%s'
+                                 % (service.url, uuid, part), body)
+                assert status == 202, status
+
+        shares = [nodes[i::args.clients] for i in range(args.clients)]
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(submit, shares))
+        accepted = time.perf_counter() - started
+        done = _finished_since(service.url, since, len(nodes))
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(service.process.pid) - cpu
+    finally:
+        service.stop()
+    failed = [t for t in done.values() if t['state'] != 'succeeded']
+    if failed:
+        raise RuntimeError('%d tasks did not succeed: %s'
+                           % (len(failed), failed[0]['error']))
+    return {'tasks/s': len(nodes) / elapsed,
+            'accepts/s': len(nodes) / accepted,
+            'CPU ms/task': 1000.0 * cpu / len(nodes)}
+
+
+def engine_round(args, directory):
+    """The same flow on a plain serial engine, in-memory persistence."""
+    from taskflow import engines
+    from taskflow.persistence.backends import impl_memory
+
+    import async_api
+    from async_api.baremetal import conf as service_conf
+    from async_api.baremetal.db import migration as service_migration
+    from async_api.baremetal.db import nodes as db_nodes
+    from async_api.baremetal import hooks
+    from async_api.tests import db_helpers
+
+    # The flows read the service's global configuration, as in a
+    # conductor.
+    conf = service_conf.CONF
+    service_conf.register_opts(conf)
+    conf([], project='async_api', default_config_files=[])
+    conf.set_override('state_path', directory)
+    engine = async_api.setup_database(conf).engine
+    async_api.upgrade_schema(engine)
+    service_migration.upgrade(engine)
+    hooks.register()
+    _, _, body, operation, factory, _ = OPERATIONS[args.operation]
+    module, _, function = factory.partition(':')
+    build = getattr(__import__(module, fromlist=[function]), function)
+    info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
+    work = []
+    for i in range(args.nodes):
+        node = db_nodes.create_node({'name': 'engine-%d' % i,
+                                     'driver': 'fake', 'driver_info': info})
+        task = db_helpers.create_task({
+            'operation': operation, 'resource_type': 'node',
+            'resource_uuid': node.uuid, 'params': body,
+            'state': 'running'})
+        work.append((task.uuid, node.uuid))
+    backend = impl_memory.MemoryBackend({})
+    cpu = time.process_time()
+    started = time.perf_counter()
+    for task_uuid, node_uuid in work:
+        engines.run(build(), engine='serial', backend=backend,
+                    store={'task_uuid': task_uuid,
+                           'resource_uuid': node_uuid})
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    return {'tasks/s': args.nodes / elapsed, 'accepts/s': None,
+            'CPU ms/task': 1000.0 * cpu / args.nodes}
+
+
+def show(rows):
+    print('%-10s %10s %10s %12s' % ('', 'tasks/s', 'accepts/s',
+                                    'CPU ms/task'))
+    for name, row in rows:
+        print('%-10s %10.1f %10s %12.2f' % (
+            name, row['tasks/s'],
+            '-' if row['accepts/s'] is None else '%.1f' % row['accepts/s'],
+            row['CPU ms/task']))
+    if len(rows) == 2:
+        print('service / engine tasks/s: %.2f'
+              % (rows[0][1]['tasks/s'] / rows[1][1]['tasks/s']))
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--operation', choices=sorted(OPERATIONS),
+                        default='power')
+    parser.add_argument('--nodes', type=int, default=200)
+    parser.add_argument('--clients', type=int, default=8)
+    parser.add_argument('--workers', type=int, default=0,
+                        help='[async_api_conductor]workers (default: the '
+                             'service\'s own default)')
+    parser.add_argument('--bmc-delay', type=float, default=0.0)
+    parser.add_argument('--poll', type=float, default=0.2,
+                        help='seconds between two task list polls')
+    parser.add_argument('--engine-too', action='store_true')
+    ARGS = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as directory:
+        rows.append(('service', service_round(ARGS, directory)))
+    if not ARGS.bmc_delay or ARGS.engine_too:
+        with tempfile.TemporaryDirectory() as directory:
+            rows.append(('engine', engine_round(ARGS, directory)))
+    print('%s on %d nodes, %d clients, BMC delay %.2f s'
+          % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay))
+    show(rows)
+
+
+ARGS = None
+
+if __name__ == '__main__':
+    main()
