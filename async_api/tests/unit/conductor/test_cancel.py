@@ -194,14 +194,15 @@ class TestCancelRunning(test_service.ServiceTestCase):
         done = self.wait_for(task)
         self.assertEqual(states.CANCELLED, done.state, done.error)
         self.assertEqual('cancelled', done.error['code'])
-        self.assertEqual('power-verify-state', done.error['step'])
+        # The next step, or set-state itself if the cancel beat the
+        # flow's own check at the top of its execute.
+        self.assertIn(done.error['step'],
+                      ('power-verify-state', 'power-set-state'))
         self.assertIn('user u1', done.error['message'])
         events = db_tasks.list_events(task.uuid)
         set_state = [e.state for e in events if e.event == 'power-set-state']
-        self.assertEqual(['started', 'succeeded', 'reverting', 'reverted'],
-                         set_state)
-        verify = [e.state for e in events if e.event == 'power-verify-state']
-        self.assertEqual('failed', verify[1])
+        self.assertEqual('started', set_state[0])
+        self.assertEqual(['reverting', 'reverted'], set_state[-2:])
         self.assertEqual(1, len(cancel_events(task.uuid)))
         # Reverted: the node is off again, and its lane is free.
         self.assertEqual('off', db_nodes.get_node(node.uuid).power_state)
