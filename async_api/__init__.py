@@ -28,6 +28,10 @@ _EXPORTS = {
     'register_resource_type': ('async_api.resources', 'register'),
     # Tasks
     'submit': ('async_api.tasks.submit', 'submit'),
+    'cancel': ('async_api.tasks.cancel', 'cancel'),
+    'check_cancel': ('async_api.tasks.boundary', 'check_cancel'),
+    'TaskCancelled': ('async_api.tasks.boundary', 'TaskCancelled'),
+    'wait_for_task': ('async_api.tasks.waiters', 'wait'),
     'get_task': ('async_api.db.tasks', 'get_task'),
     'list_tasks': ('async_api.db.tasks', 'list_tasks'),
     'list_events': ('async_api.db.tasks', 'list_events'),

@@ -9,7 +9,9 @@ step again.
 
 Steps stop at their boundary when the task was cancelled or ran past its
 operation's timeout (:func:`check_boundary`); raising there makes the
-engine revert what was done, exactly as a failure would.
+engine revert what was done, exactly as a failure would. (The library
+also stops every step from starting once a cancel is requested, see
+``async_api.check_cancel``; waits inside a step call that too.)
 """
 
 import datetime
@@ -157,6 +159,8 @@ def wait_for_power_state(task_uuid, resource_uuid, driver_name, expected,
         state = driver.power.get_power_state(node)
         if state == expected:
             return state
+        # A cancel stops the wait (this process's flag: no read).
+        async_api.check_cancel(task_uuid)
         if time.monotonic() >= deadline:
             db_nodes.update_node(resource_uuid, {'power_state': state})
             raise StepTimedOut(

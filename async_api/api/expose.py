@@ -5,16 +5,22 @@ attribute, or 500. :class:`~async_api.common.exception.AsyncApiError`
 carries its status in ``status`` and a string ``code``, so each controller
 is wrapped: the error is left for :mod:`async_api.api.errors`, which builds
 the body from it, and WSME is given an exception with the right status.
+A status the controller chose for this one answer
+(:func:`async_api.api.request.set_status`: a ``Prefer: wait`` answered
+200 where ``status_code`` says 202) is handed to WSME, which would
+otherwise set ``status_code`` over it.
 """
 
 import functools
 import inspect
 
 import pecan
+from wsme import api as wsme_api
 from wsme import exc as wsme_exc
 from wsmeext import pecan as wsmeext_pecan
 
 from async_api.api import errors
+from async_api.api import request
 from async_api.common import exception
 
 
@@ -27,7 +33,7 @@ def _guard(function):
     def guarded(*args, **kwargs):
         environ = pecan.request.environ
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
         except exception.AsyncApiError as error:
             errors.remember(environ, error)
             raise _StatusError(error.detail, status_code=error.status)
@@ -42,6 +48,11 @@ def _guard(function):
             # the client sees, so the two can be matched.
             errors.log_fault(environ)
             raise
+        chosen = request.status()
+        if chosen is not None and not isinstance(result, wsme_api.Response):
+            # A 200 instead of the 202 of status_code (Prefer: wait).
+            return wsme_api.Response(result, status_code=chosen)
+        return result
 
     # WSME and Pecan read the arguments of the function they are given.
     guarded.__signature__ = inspect.signature(function)

@@ -24,6 +24,7 @@ import pecan
 from async_api.api import errors
 
 ENV_TASKS_PATH = 'async_api.tasks_path'
+ENV_STATUS = 'async_api.status'
 
 _DEFAULTS = {'conf': None, 'tasks_path': 'v1/tasks'}
 
@@ -69,3 +70,20 @@ def tasks_path():
 def use_tasks_path(path):
     """Record, for this request, where the tasks collection is mounted."""
     pecan.request.environ[ENV_TASKS_PATH] = path.strip('/')
+
+
+def set_status(status):
+    """Answer this request with ``status`` instead of the usual one.
+
+    Set on the response at once (for controllers exposed with plain
+    ``pecan.expose``), and kept for :func:`async_api.api.expose.expose`,
+    which gives it to WSME: WSME sets the status of its ``status_code``
+    after the controller returns, over what the controller set.
+    """
+    pecan.response.status = status
+    pecan.request.environ[ENV_STATUS] = status
+
+
+def status():
+    """The status :func:`set_status` chose for this request, or None."""
+    return pecan.request.environ.get(ENV_STATUS)

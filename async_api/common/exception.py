@@ -12,6 +12,7 @@ resources, ``Conflict`` for its rules)::
     │   └── OperationNotFound   404 operation_not_found
     ├── Conflict                409 conflict
     │   ├── TaskNotCancellable  409 task_not_cancellable
+    │   ├── TaskFinished        409 task_finished
     │   ├── ResourceQueueFull   409 resource_queue_full
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
     ├── RequestTooLarge         413 request_too_large
@@ -68,8 +69,17 @@ class Conflict(AsyncApiError):
 
 
 class TaskNotCancellable(Conflict):
+    """The task's operation may not be stopped once it has started."""
+
     code = 'task_not_cancellable'
     title = 'Task cannot be cancelled'
+
+
+class TaskFinished(Conflict):
+    """The task already ended (succeeded, failed or error): too late."""
+
+    code = 'task_finished'
+    title = 'Task already finished'
 
 
 class ResourceQueueFull(Conflict):

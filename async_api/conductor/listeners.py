@@ -14,6 +14,11 @@
                                  hook (:mod:`async_api.resources`)
     flow SUSPENDED               nothing: the job is abandoned and resumed
 
+A step's start is reported only while the task has no cancel request;
+when that write is refused the run is told to stop before the step
+(:mod:`async_api.tasks.boundary`), which then fails with the
+``cancelled`` code, and the flow reverts.
+
 On a serial engine the reports of quiet transitions (the flow's start,
 a step's end) commit with the next transition's, see
 :attr:`TaskReporter.holds_quiet_transitions`. Every write is fenced by
@@ -47,6 +52,8 @@ from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api import resources
 from async_api.common import states
+from async_api.tasks import boundary
+from async_api.tasks import cancel
 
 LOG = log.getLogger(__name__)
 
@@ -183,7 +190,7 @@ class TaskReporter(listener_base.Listener):
         return int(100 * done / len(names))
 
     def _update(self, values, expected=_WORKING, event=None,
-                fallback=None, hold=False):
+                fallback=None, hold=False, unless_cancelled=False):
         """One fenced transaction: ``values`` (and ``event``, if any).
 
         :param hold: the transition may wait for the next one's
@@ -201,7 +208,8 @@ class TaskReporter(listener_base.Listener):
                                    expected_states=expected,
                                    fence=self.fence, event=event,
                                    fallback=fallback,
-                                   hold=hold and self.holds_quiet_transitions)
+                                   hold=hold and self.holds_quiet_transitions,
+                                   unless_cancelled=unless_cancelled)
         except db_tasks.FencedOff as e:
             self._fence_refused(e)
             return None
@@ -209,12 +217,12 @@ class TaskReporter(listener_base.Listener):
     # Atoms --------------------------------------------------------------
 
     def _task_receiver(self, state, details):
-        self._atom_event(state, details['task_name'], details)
+        self._atom_event(state, details['task_name'], details, step=True)
 
     def _retry_receiver(self, state, details):
         self._atom_event(state, details['retry_name'], details)
 
-    def _atom_event(self, state, name, details):
+    def _atom_event(self, state, name, details, step=False):
         event_state = _EVENT_STATES.get(state)
         if event_state is None or self._lost():
             return
@@ -252,15 +260,33 @@ class TaskReporter(listener_base.Listener):
             values = {'state': states.RUNNING, 'step': name}
             expected = (states.REVERTING,)
             fallback = ({'step': name}, _WORKING)
+        # A step's start is written only while no cancel is requested: a
+        # refusal is how the run learns it must stop (async_api.tasks.
+        # boundary), before the step acts.
+        starts = step and state == tf_states.RUNNING
         try:
             if state == tf_states.SUCCESS:
                 values = {'progress': self._progress()}
-            self._update(values, expected, event=event, fallback=fallback,
-                         hold=state not in _ACTING)
+            written = self._update(values, expected, event=event,
+                                   fallback=fallback,
+                                   hold=state not in _ACTING,
+                                   unless_cancelled=starts)
+            if starts and written is not None and not written:
+                self._stop_before(name)
         except Exception:
             # Best effort: a lost report must not stop the flow.
             LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
+
+    def _stop_before(self, name):
+        """The task was cancelled (or ended): step ``name`` must not run."""
+        details = db_tasks.cancel_details(self.task_uuid)
+        if details is not None:
+            reason = '%s before step %s' % (cancel.message(details), name)
+        else:
+            reason = ('Task %s is no longer active; step %s did not start'
+                      % (self.task_uuid, name))
+        boundary.stop(self.task_uuid, reason)
 
     # Flow ---------------------------------------------------------------
 

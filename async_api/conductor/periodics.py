@@ -4,7 +4,9 @@
 of its own (futurist's periodic worker), so periodic work never takes a
 thread a task needs, and a failing run is logged and tried again next
 time. The library's own periodic work is the purge of expired
-idempotency keys (``[async_api_idempotency]purge_interval``); a service
+idempotency keys (``[async_api_idempotency]purge_interval``) and the
+check for cancels of the tasks this process runs
+(``[async_api_conductor]cancel_poll_interval``); a service
 adds its own by handing the conductor service objects with ``start()``
 and ``stop()`` (``periodic_tasks``), such as another runner.
 """
@@ -13,7 +15,10 @@ import futurist
 from futurist import periodics
 from oslo_log import log
 
+from async_api.db import tasks as db_tasks
 from async_api.idempotency import store
+from async_api.tasks import boundary
+from async_api.tasks import cancel
 
 LOG = log.getLogger(__name__)
 
@@ -57,10 +62,27 @@ def purge_idempotency_keys():
     return purged
 
 
+def poll_cancels():
+    """Tell this process's runs of cancelled tasks to stop; how many.
+
+    One read for all the tasks this process runs. Step starts learn of a
+    cancel on their own; this is for steps that poll
+    :func:`async_api.tasks.boundary.check_cancel` while they wait.
+    """
+    stopped = 0
+    for task_uuid in db_tasks.cancel_requested_among(
+            boundary.running_tasks()):
+        details = db_tasks.cancel_details(task_uuid)
+        if boundary.stop(task_uuid, cancel.message(details)):
+            stopped += 1
+    return stopped
+
+
 def library_periodics(conf):
     """The library's own periodic work, as a :class:`PeriodicRunner`."""
     return PeriodicRunner([
         (conf.async_api_idempotency.purge_interval, purge_idempotency_keys),
+        (conf.async_api_conductor.cancel_poll_interval, poll_cancels),
     ])
 
 

@@ -25,8 +25,10 @@ even be built fails its task (``flow_load_failed``) and is consumed.
 Before running a job the conductor takes its task up with one conditional
 UPDATE that moves the task's claim epoch on (the fence of every write the
 run makes) and refuses a job that is not the task's own (a duplicate
-post). After a task finishes, the next task of each of its lanes is
-promoted and posted. Each service also runs a
+post). Each run's steps check for a cancel before they start
+(:mod:`async_api.tasks.boundary`). After a task finishes, clients
+waiting on it in this process are woken and the next task of each of its
+lanes is promoted and posted. Each service also runs a
 :class:`~async_api.conductor.reconciler.Reconciler`.
 """
 
@@ -56,7 +58,9 @@ from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import factory as board_factory
 from async_api.persistence import factory as persistence_factory
+from async_api.tasks import boundary
 from async_api.tasks import lanes
+from async_api.tasks import waiters
 from async_api.common import states
 
 LOG = log.getLogger(__name__)
@@ -116,10 +120,14 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         if self._keeper is not None:
             claim = self._keeper.watch(job, self._jobboard, self._name,
                                        engine)
+        task_uuid = job.details['task_uuid']
         reporter = listeners.TaskReporter(
-            engine, job.details['task_uuid'], host=self.host, claim=claim,
+            engine, task_uuid, host=self.host, claim=claim,
             fence=getattr(self._running, 'fence', None),
             on_finish=self._finished)
+        # Every step checks for a cancel before it starts.
+        self._running.stop = (task_uuid, boundary.running(task_uuid))
+        boundary.guard(engine, task_uuid)
         # _dispatch_job reads these back once the engine has run.
         self._running.claim = claim
         self._running.reporter = reporter
@@ -132,7 +140,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         Never raises: TaskFlow trashes a job whose dispatch raised.
         """
         self._running.claim = self._running.reporter = None
-        self._running.fence = None
+        self._running.fence = self._running.stop = None
         try:
             return self._dispatch(job)
         except Exception:
@@ -143,7 +151,10 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             claim = self._running.claim
             if claim is not None:
                 self._keeper.release(claim)
+            if self._running.stop is not None:
+                boundary.done(*self._running.stop)
             self._running.claim = self._running.reporter = None
+            self._running.stop = None
 
     def _dispatch(self, job):
         task_uuid = (job.details or {}).get('task_uuid')
@@ -218,7 +229,11 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                 or (reporter is not None and reporter.fenced_off))
 
     def _finished(self, task):
-        """Move on the lanes a task just left (after its terminal write)."""
+        """Move on the lanes a task just left (after its terminal write).
+
+        Clients waiting on the task in this process are woken first.
+        """
+        waiters.notify(task.uuid)
         lanes.advance(self.conf or async_conf.CONF,
                       getattr(task, 'released_lanes', None) or ())
 

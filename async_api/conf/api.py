@@ -25,7 +25,15 @@ opts = [
                min=0,
                help='The most seconds a request with "Prefer: wait=N" '
                     'waits for its task to finish before it is answered '
-                    '202 Accepted.'),
+                    '202 Accepted. 0 ignores the preference.'),
+    cfg.FloatOpt('wait_poll_interval',
+                 default=1.0,
+                 min=0.05,
+                 help='Seconds between two reads of a task by a request '
+                      'that waits for it ("Prefer: wait=N"). A task that '
+                      'finishes in the same process wakes its waiters at '
+                      'once; this bounds how late a waiter sees a task '
+                      'finished by another process.'),
     cfg.IntOpt('max_request_body_size',
                default=1024 * 1024,
                min=1024,

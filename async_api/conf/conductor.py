@@ -24,6 +24,15 @@ opts = [
                     'other, which is most. Choose parallel when flows have '
                     'independent slow steps (waits on hardware) worth '
                     'overlapping.'),
+    cfg.FloatOpt('cancel_poll_interval',
+                 default=2.0,
+                 min=0,
+                 help='Seconds between two checks (one database read for '
+                      'all the tasks this process runs) for cancel '
+                      'requests made in other processes, so that a step '
+                      'that waits and calls async_api.check_cancel() can '
+                      'give up early. Steps about to start always see a '
+                      'cancel, whatever this is; 0 disables the check.'),
 ]
 
 

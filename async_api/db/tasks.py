@@ -163,7 +163,7 @@ class IfUnset:
 
 
 @functools.cache
-def _row_update(fenced, expected_count, shape):
+def _row_update(fenced, expected_count, shape, unless_cancelled=False):
     """The UPDATE of one report shape, built once and kept.
 
     One construct per shape (which columns, how, under which WHERE), so
@@ -174,6 +174,8 @@ def _row_update(fenced, expected_count, shape):
     stmt = sa.update(_T).where(_T.c.uuid == sa.bindparam('b_uuid'))
     if fenced:
         stmt = stmt.where(_T.c.claim_epoch == sa.bindparam('b_epoch'))
+    if unless_cancelled:
+        stmt = stmt.where(_T.c.cancel_requested == sa.false())
     if expected_count is not None:
         stmt = stmt.where(direct.in_(_T.c.state, 'b_state', expected_count))
     values = {}
@@ -206,19 +208,22 @@ class Report:
 
     :ivar released_lanes: resources of the lanes a terminal write gave up
         (see :func:`update_task`).
+    :ivar uuid: the task's.
     """
 
-    __slots__ = ('written', 'released_lanes')
+    __slots__ = ('written', 'released_lanes', 'uuid')
 
-    def __init__(self, written, released_lanes=()):
+    def __init__(self, written, released_lanes=(), uuid=None):
         self.written = written
         self.released_lanes = list(released_lanes)
+        self.uuid = uuid
 
     def __bool__(self):
         return self.written
 
 
-def _set(conn, uuid, values, expected_states, fence):
+def _set(conn, uuid, values, expected_states, fence,
+         unless_cancelled=False):
     """One UPDATE of the task row; its rowcount (no re-read of the row)."""
     params = {'b_uuid': uuid}
     if fence is not None:
@@ -240,12 +245,13 @@ def _set(conn, uuid, values, expected_states, fence):
         else:
             shape.append((key, None))
         params['v_' + key] = value
-    stmt = _row_update(fence is not None, expected_count, tuple(shape))
+    stmt = _row_update(fence is not None, expected_count, tuple(shape),
+                       unless_cancelled)
     return stmt.execute(conn, params).rowcount
 
 
 def report(uuid, values, expected_states=None, fence=None, event=None,
-           fallback=None, hold=False):
+           fallback=None, hold=False, unless_cancelled=False):
     """Change a task row and record a step event, in one transaction.
 
     The reporter's write: the event of a step transition and the row
@@ -272,11 +278,16 @@ def report(uuid, values, expected_states=None, fence=None, event=None,
         :func:`~async_api.db.deferred.holding`), hold this report too,
         for its next transaction, and return None: for a transition that
         nothing outside the process acts on before the next one.
+    :param unless_cancelled: change the row only while no cancel was
+        requested (a step's start: the report then says the step must
+        not run, see :mod:`async_api.tasks.boundary`). Reports held
+        before it and joined with it are under the same condition.
     :returns: a :class:`Report`, false when the row was not changed.
     """
     bind = engine.current().engine
     this = _Report(uuid, values, expected_states, fence,
-                   [event] if event is not None else [], fallback)
+                   [event] if event is not None else [], fallback,
+                   unless_cancelled)
     if hold and deferred.put(bind, ('report', this), this):
         return None
     # Held reports of this task just before this one: one UPDATE for all
@@ -301,16 +312,17 @@ class _Report:
     """The writes of one :func:`report` call, or of several joined."""
 
     __slots__ = ('uuid', 'values', 'expected_states', 'fence', 'events',
-                 'fallback')
+                 'fallback', 'unless_cancelled')
 
     def __init__(self, uuid, values, expected_states, fence, events,
-                 fallback):
+                 fallback, unless_cancelled=False):
         self.uuid = uuid
         self.values = values
         self.expected_states = expected_states
         self.fence = fence
         self.events = events
         self.fallback = fallback
+        self.unless_cancelled = unless_cancelled
 
     def join(self, later):
         """This report and then ``later`` as one, or None if they differ.
@@ -320,7 +332,9 @@ class _Report:
         row in is one the second accepts: either both change the row or
         neither does. Columns both set plainly take the later value; an
         increment or a keep-if-set is never joined with another write of
-        its column.
+        its column. A joined report is refused by a cancel request if
+        either part would be: what was held for a step that must not
+        start is dropped with it (its events are still recorded).
         """
         if (self.fallback is not None or later.fallback is not None
                 or self.expected_states is None
@@ -339,7 +353,8 @@ class _Report:
                 return None
         return _Report(self.uuid, dict(self.values, **later.values),
                        self.expected_states, self.fence,
-                       self.events + later.events, None)
+                       self.events + later.events, None,
+                       self.unless_cancelled or later.unless_cancelled)
 
     def __call__(self, conn):
         """Write it on ``conn``; returns the :class:`Report`."""
@@ -353,7 +368,8 @@ class _Report:
         # and it holds the task row against a new claim until commit.
         for values, expected_states in tries:
             values = dict(values, updated_at=now)
-            written = bool(_set(conn, uuid, values, expected_states, fence))
+            written = bool(_set(conn, uuid, values, expected_states, fence,
+                                self.unless_cancelled))
             if written:
                 break
             if fence is None and expected_states is None:
@@ -375,7 +391,7 @@ class _Report:
         released = ()
         if written and values.get('state') in states.TERMINAL:
             released = lanes.release(conn, uuid)
-        return Report(written, released)
+        return Report(written, released, uuid)
 
 
 _CLAIM_CORE = sa.update(_T).where(
@@ -476,3 +492,88 @@ def list_events(task_uuid):
             models.TaskEvent.id).all()
         session.expunge_all()
         return events
+
+
+# Cancel -----------------------------------------------------------------
+
+#: The step-event name of a cancel request.
+CANCEL_EVENT = 'cancel'
+
+#: States from which a cancel ends a task at once: nothing has run.
+WAITING = (states.QUEUED, states.PENDING)
+
+
+def _add_event(session, uuid, event):
+    session.add(models.TaskEvent(task_uuid=uuid, time=timeutils.utcnow(),
+                                 **event))
+
+
+def cancel_waiting(uuid, values, event):
+    """End a task that no conductor has taken up, with its cancel event.
+
+    One conditional UPDATE: from ``queued`` or ``pending``, and only while
+    the task's claim epoch is still 0 (no conductor ever took it up, see
+    :func:`claim_task`, which the same row decides against). Its lanes are
+    given up in the same transaction, as for any finished task.
+
+    :param values: the terminal columns (``state``, ``finished_at``,
+        ``error``).
+    :returns: the task (with ``released_lanes``), or None when the task
+        was not waiting any more (taken up, finished or not there).
+    """
+    values = dict(values, updated_at=timeutils.utcnow())
+    with engine.current().writer.using() as session:
+        if not session.query(models.Task).filter(
+                models.Task.uuid == uuid,
+                models.Task.state.in_(WAITING),
+                models.Task.claim_epoch == 0).update(
+                values, synchronize_session=False):
+            return None
+        _add_event(session, uuid, event)
+        released = lanes.release(session, uuid)
+        task = session.query(models.Task).filter(
+            models.Task.uuid == uuid).one()
+        session.expunge(task)
+    task.released_lanes = released
+    return task
+
+
+def request_cancel(uuid, event):
+    """Ask the run of an unfinished task to stop, once.
+
+    Sets ``cancel_requested`` (one conditional UPDATE, from no request
+    yet) and records the cancel event in the same transaction.
+
+    :returns: True if this call made the request; False if it was made
+        before or the task is finished.
+    """
+    now = timeutils.utcnow()
+    with engine.current().writer.using() as session:
+        if not session.query(models.Task).filter(
+                models.Task.uuid == uuid,
+                models.Task.state.in_(sorted(states.ACTIVE)),
+                models.Task.cancel_requested == sa.false()).update(
+                {'cancel_requested': True, 'updated_at': now},
+                synchronize_session=False):
+            return False
+        _add_event(session, uuid, event)
+    return True
+
+
+def cancel_requested_among(uuids):
+    """Which of ``uuids`` (tasks) have a cancel request; one read."""
+    uuids = list(uuids)
+    if not uuids:
+        return []
+    with engine.current().reader.using() as session:
+        return list(session.execute(sa.select(_T.c.uuid).where(
+            _T.c.uuid.in_(uuids), _T.c.cancel_requested == sa.true()))
+            .scalars())
+
+
+def cancel_details(uuid):
+    """The ``details`` of the task's latest cancel event, or None."""
+    with engine.current().reader.using() as session:
+        return session.execute(sa.select(_E.c.details).where(
+            _E.c.task_uuid == uuid, _E.c.event == CANCEL_EVENT).order_by(
+            _E.c.id.desc()).limit(1)).scalar()

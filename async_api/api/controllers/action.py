@@ -34,28 +34,52 @@ from wsme.rest import json as wsme_json
 from async_api.api import errors
 from async_api.api import idempotency
 from async_api.api import links
+from async_api.api import prefer
 from async_api.api import request
 from async_api.api.types import task as task_types
 from async_api.common import exception
+from async_api.common import states
 from async_api.tasks import submit
 
 ACCEPTED = 202
+# Seconds a client is asked to wait before polling an unfinished task.
+RETRY_AFTER = '1'
 
 
 def accept(operation, resource_uuid, params, resources=None):
     """Submit ``operation`` for this request and answer 202 with its task.
 
     For controllers of a service's own shape: the task body (as a
-    :class:`~async_api.api.types.task.Task`) is returned, the status and
-    ``Location`` are set on the response.
+    :class:`~async_api.api.types.task.Task`) is returned, the status,
+    ``Location`` and ``Retry-After`` are set on the response. With
+    ``Prefer: wait=N`` (:mod:`async_api.api.prefer`) the answer is 200
+    with the finished task if it ends within N seconds; expose the
+    controller with :func:`async_api.expose` (or plain ``pecan.expose``)
+    so that this status is kept.
     """
     environ = pecan.request.environ
     task = submit.submit(
         request.context(), operation, resource_uuid, params,
         conf=request.conf(), resources=resources,
         task_uuid=idempotency.reserved_uuid(environ))
-    pecan.response.status = ACCEPTED
+    return answer(task, ACCEPTED)
+
+
+def answer(task, status):
+    """Answer with a task (a row): ``status`` unless ``Prefer: wait`` ends
+    it in time (then 200).
+
+    ``Location`` points at the task, and ``Retry-After`` says when to
+    look again while it is unfinished.
+    """
+    task, waited = prefer.wait_for(task)
     pecan.response.location = links.task_url(task.uuid)
+    if waited is not None:
+        prefer.applied(waited)
+    else:
+        request.set_status(status)
+    if task.state not in states.TERMINAL:
+        pecan.response.headers['Retry-After'] = RETRY_AFTER
     return task_types.Task.from_db_obj(task)
 
 

@@ -13,8 +13,11 @@ import pecan
 from pecan import rest
 from wsme import types as wtypes
 
+from async_api.api.controllers import action
 from async_api.api.expose import expose
+from async_api.api import links
 from async_api.api import pagination
+from async_api.api import prefer
 from async_api.api import request
 from async_api.api.types import collection
 from async_api.api.types import event as event_types
@@ -22,9 +25,10 @@ from async_api.api.types import task as task_types
 from async_api.common import exception
 from async_api.db import tasks as db_tasks
 from async_api.common import states
+from async_api.tasks import cancel as task_cancel
 
 # Seconds a client is asked to wait before polling an unfinished task.
-RETRY_AFTER = '1'
+RETRY_AFTER = action.RETRY_AFTER
 
 
 def _project_id():
@@ -105,6 +109,35 @@ class EventsController(rest.RestController):
                     for row in db_tasks.list_events(self.task_uuid)])
 
 
+class CancelController(rest.RestController):
+    """``POST /v1/tasks/{uuid}/cancel`` (:mod:`async_api.tasks.cancel`).
+
+    ``200`` with the task when it is cancelled (at once, because it had
+    not started, or by an earlier cancel); ``202 Accepted`` with the task
+    (``cancel_requested`` true, ``Location`` and ``Retry-After``) when
+    its run was asked to stop at its next step, which ends it later.
+    ``Prefer: wait=N`` waits for that end. 409 ``task_finished`` when it
+    ended otherwise; 409 ``task_not_cancellable`` when its operation may
+    not be stopped once started; 404 for another project's task.
+    """
+
+    def __init__(self, task_uuid):
+        super().__init__()
+        self.task_uuid = task_uuid
+
+    @expose(task_types.Task, status_code=202)
+    def post(self):
+        """Cancel the task."""
+        row = task_cancel.cancel(request.context(), self.task_uuid,
+                                 conf=request.conf(),
+                                 project_id=_project_id())
+        if row.state == states.CANCELLED:
+            pecan.response.location = links.task_url(row.uuid)
+            request.set_status(prefer.OK)
+            return task_types.Task.from_db_obj(row)
+        return action.answer(row, action.ACCEPTED)
+
+
 class TasksController(rest.RestController):
     """``/v1/tasks``."""
 
@@ -128,9 +161,17 @@ class TasksController(rest.RestController):
 
     @expose(task_types.Task, wtypes.text)
     def get_one(self, task_uuid):
-        """One task. Unfinished, it says when to poll again."""
+        """One task. Unfinished, it says when to poll again.
+
+        With ``Prefer: wait=N``, waits up to N seconds for it to finish
+        (:mod:`async_api.api.prefer`).
+        """
         _mounted_at(task_uuid)
-        row = db_tasks.get_task(task_uuid, project_id=_project_id())
+        project_id = _project_id()
+        row = db_tasks.get_task(task_uuid, project_id=project_id)
+        row, waited = prefer.wait_for(row, project_id=project_id)
+        if waited is not None:
+            prefer.applied(waited)
         if row.state not in states.TERMINAL:
             pecan.response.headers['Retry-After'] = RETRY_AFTER
         return task_types.Task.from_db_obj(row)
@@ -140,6 +181,9 @@ class TasksController(rest.RestController):
         if remainder and remainder[0] == 'events':
             _mounted_at(task_uuid)
             return EventsController(task_uuid), remainder[1:]
+        if remainder and remainder[0] == 'cancel':
+            _mounted_at(task_uuid)
+            return CancelController(task_uuid), remainder[1:]
         # None: Pecan answers with its own 404 or 405.
         return None
 

@@ -4,7 +4,9 @@
 actions. ``GET .../validate`` answers from the database: the result the
 conductors' periodic validation (or a ``node.validate`` task) stored, with
 its time. It never reaches a driver, so it cannot be used to flood a
-conductor or a BMC.
+conductor or a BMC. ``POST .../validate`` validates now: a
+``node.validate`` task (202), which stores the result the GET then
+serves, and queues behind the node's other tasks like any action.
 """
 
 import pecan
@@ -17,6 +19,7 @@ from async_api.baremetal.db import nodes as db_nodes
 
 BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
 SET_BOOT_DEVICE = 'node.set_boot_device'
+VALIDATE = 'node.validate'
 
 
 @async_api.api_types.json_object
@@ -59,7 +62,7 @@ class NodeManagementController(rest.RestController):
 
 
 class NodeValidateController(rest.RestController):
-    """``GET /v1/nodes/{id}/validate``: served from the database."""
+    """``/v1/nodes/{id}/validate``: the stored result, or a new run."""
 
     def __init__(self, node_ident):
         super().__init__()
@@ -73,3 +76,12 @@ class NodeValidateController(rest.RestController):
         return Validation(interfaces=node.validation or None,
                           validated_at=async_api.api_types.utc(
                               node.validated_at))
+
+    @async_api.expose(async_api.Task, status_code=202)
+    def post(self):
+        """Validate the node's driver now, as a task; 202 with it.
+
+        The task's result is the validation, which is also stored for
+        ``GET``. ``Prefer: wait=N`` answers 200 with the finished task.
+        """
+        return node_states.accept(self.node_ident, VALIDATE, {})

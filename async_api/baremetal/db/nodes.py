@@ -113,8 +113,10 @@ def destroy_node(uuid):
         active = async_api.count_active_tasks(uuid, session=session)
         if active:
             raise bm_exception.NodeHasActiveTasks(
-                'Node %s has %d active task(s); wait for them or cancel them'
-                % (uuid, active))
+                'Node %s has %d active task(s); wait for them or cancel '
+                'them with POST /v1/tasks/{uuid}/cancel (GET /v1/tasks'
+                '?resource_uuid=%s&state=queued,pending,running,reverting '
+                'lists them)' % (uuid, active, uuid))
         deleted = session.query(models.Node).filter(
             models.Node.uuid == uuid).delete(synchronize_session=False)
         if not deleted:
