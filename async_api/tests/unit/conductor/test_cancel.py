@@ -232,8 +232,10 @@ class TestCancelRunning(test_service.ServiceTestCase):
                           ('revert', 'plain-slow')], DONE)
 
     def test_request_from_elsewhere_is_seen_at_the_next_step(self):
-        # No in-process flag: the step start's report must see it.
-        node = self.make_node(fake_delay={'set_power_state': 1.0})
+        # No in-process flag: the step start's report must see it. The
+        # step is slow enough for the request to land while it runs,
+        # even on a loaded machine.
+        node = self.make_node(fake_delay={'set_power_state': 3.0})
         task = self.run_until_step(node)
         self.assertTrue(db_tasks.request_cancel(
             task.uuid, {'event': 'cancel', 'state': 'requested',
