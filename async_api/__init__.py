@@ -41,6 +41,7 @@ _EXPORTS = {
     'set_tasks_path': ('async_api.api.request', 'set_tasks_path'),
     'purge_idempotency_keys': ('async_api.idempotency.store',
                                'purge_expired'),
+    'purge_tasks': ('async_api.tasks.retention', 'purge_tasks'),
     'states': ('async_api.common.states', None),
     # HTTP
     'make_hooks': ('async_api.api.app', 'make_hooks'),

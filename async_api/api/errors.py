@@ -16,13 +16,11 @@ request id as the response.
 import http.client
 import json
 
-from oslo_db import exception as db_exc
 from oslo_log import log
 from oslo_middleware import request_id as request_id_mw
-from sqlalchemy import exc as sa_exc
-from taskflow import exceptions as tf_exc
 
 from async_api.common import exception
+from async_api.common import outages
 
 LOG = log.getLogger(__name__)
 
@@ -65,30 +63,11 @@ def log_fault(environ):
                    'req': request_id(environ)})
 
 
-# An outage of the database (oslo.db turns lost and refused connections into
-# DBConnectionError) or of the jobboard/persistence servers (TaskFlow's
-# JobFailure/StorageFailure): the request did not happen, and may be
-# retried, which is what 503 says; a 500 would blame the request.
-_OUTAGES = (db_exc.DBConnectionError, tf_exc.JobFailure,
-            tf_exc.StorageFailure)
-
-
-def _is_outage(error):
-    if isinstance(error, _OUTAGES):
-        return True
-    # oslo.db knows only some wordings of a refused connection: libpq 14's
-    # "connection to server at ... failed" stays a DBError around the
-    # driver's OperationalError. Operational errors are those the server
-    # or the network cause (connection, resources, shutdown), not the
-    # request; deadlocks were already told apart by oslo.db.
-    inner = getattr(error, 'inner_exception', None) or error
-    return isinstance(inner, sa_exc.OperationalError) or (
-        isinstance(inner, sa_exc.DBAPIError) and inner.connection_invalidated)
-
-
 def unavailable(error):
     """A :class:`ServiceUnavailable` for an outage ``error``, else None."""
-    if _is_outage(error):
+    # The request did not happen, and may be retried, which is what 503
+    # says; a 500 would blame the request.
+    if outages.is_outage(error):
         LOG.warning('A backend is unavailable: %s', error)
         return exception.ServiceUnavailable(
             'A backend of the service (database or jobboard) cannot be '

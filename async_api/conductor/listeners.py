@@ -28,6 +28,20 @@ the task up, the write is refused, and the reporter stops its engine at
 the next step boundary and writes nothing more. After the terminal
 write, ``on_finish`` (the conductor's) moves the task's lanes on.
 
+Outages do not fail tasks. A step that fails because the database, the
+board or the persistence backend is unreachable
+(:func:`async_api.common.outages.is_outage`) is not reported as failed:
+the reporter suspends the engine at that failure, before TaskFlow can
+schedule a single revert, and after the run the conductor puts the step
+back as it was before it ran (:meth:`TaskReporter.repair`) and abandons
+the job; the next claim runs the step again. TaskFlow's engine reverts on
+any failure of a step's ``execute``, and its retry controllers revert
+their subflow before a retry: suspending at the atom's FAILURE is the one
+place to stop that without changing the flows. A step's start that cannot
+be reported for an outage suspends the engine too (the step may still run
+once, unreported: TaskFlow schedules it before telling listeners, and
+steps are idempotent), and so does the flow's start.
+
 The outcome is decided from the flow's own final state, so it is the same
 whichever conductor finishes the job. TaskFlow's notifier swallows
 exceptions of listeners: this one remembers that its terminal write failed
@@ -47,6 +61,7 @@ from taskflow import states as tf_states
 from taskflow.types import failure as tf_failure
 
 from async_api.common import exception
+from async_api.common import outages
 from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
@@ -147,6 +162,9 @@ class TaskReporter(listener_base.Listener):
         self._atom_names = None
         self._first_failure = None
         self._revert_failure = None
+        #: ``(step, error)`` of the outage that suspended the run, if any.
+        self.outage = None
+        self._before_outage = None
 
     # Helpers ------------------------------------------------------------
 
@@ -172,6 +190,43 @@ class TaskReporter(listener_base.Listener):
         except Exception:
             LOG.exception('Could not suspend the engine of task %s',
                           self.task_uuid)
+
+    def _suspend_for_outage(self, step, error):
+        """A backend is away: stop at the next boundary, fail nothing."""
+        if self.outage is not None:
+            return
+        self.outage = (step, error)
+        LOG.warning('Suspending task %s: a backend is unavailable (%s): '
+                    '%s; its job is left for another attempt',
+                    self.task_uuid, step or 'flow', error)
+        try:
+            self._engine.suspend()
+        except Exception:
+            LOG.exception('Could not suspend the engine of task %s',
+                          self.task_uuid)
+
+    def repair(self):
+        """Undo what the outage's failure did to the flow's storage.
+
+        The failed step goes back to pending and every atom whose
+        intention TaskFlow changed to resolve the failure (revert, retry)
+        gets the one it had before, so the next run executes the step
+        again instead of reverting. Written through the engine's storage:
+        inside :func:`async_api.db.deferred.holding` with the run's last
+        transaction, else at once.
+        """
+        if self._before_outage is None:
+            return
+        storage = self._engine.storage
+        step = self.outage[0]
+        before = self._before_outage
+        now = storage.get_atoms_states(list(before))
+        for name, (state, intention) in before.items():
+            if name == step:
+                storage.reset(name)
+            if now[name][1] != intention:
+                storage.set_atom_intention(name, intention)
+        self._before_outage = None
 
     def _atoms(self):
         if self._atom_names is None:
@@ -227,6 +282,18 @@ class TaskReporter(listener_base.Listener):
         if event_state is None or self._lost():
             return
         result = details.get('result')
+        if (state == tf_states.FAILURE
+                and isinstance(result, tf_failure.Failure)
+                and outages.is_outage(result.exception)):
+            # Before the completer decides to revert: what it changes
+            # is put back by repair().
+            names = self._atoms()
+            self._before_outage = {
+                n: (tf_states.PENDING, intention) if n == name
+                else (st, intention) for n, (st, intention)
+                in self._engine.storage.get_atoms_states(names).items()}
+            self._suspend_for_outage(name, result.exception_str)
+            return
         event_details = {'atom_state': state}
         traceback = None
         if isinstance(result, tf_failure.Failure):
@@ -273,8 +340,13 @@ class TaskReporter(listener_base.Listener):
                                    unless_cancelled=starts)
             if starts and written is not None and not written:
                 self._stop_before(name)
-        except Exception:
-            # Best effort: a lost report must not stop the flow.
+        except Exception as e:
+            if outages.is_outage(e):
+                # Not worth running on unreported: stop and try again.
+                self._suspend_for_outage(name, e)
+                return
+            # Best effort: a report lost for another reason must not stop
+            # the flow.
             LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
 
@@ -307,10 +379,12 @@ class TaskReporter(listener_base.Listener):
                 # find the resource marked.
                 self._mark_resource_error(error['message'])
                 self._finish(states.ERROR, error=error)
-        except Exception:
+        except Exception as e:
             if state in (tf_states.SUCCESS, tf_states.REVERTED,
                          tf_states.FAILURE):
                 self.report_failed = True
+            elif state == tf_states.RUNNING and outages.is_outage(e):
+                self._suspend_for_outage(None, e)
             LOG.exception('Could not report flow state %s of task %s',
                           state, self.task_uuid)
 

@@ -4,9 +4,10 @@
 of its own (futurist's periodic worker), so periodic work never takes a
 thread a task needs, and a failing run is logged and tried again next
 time. The library's own periodic work is the purge of expired
-idempotency keys (``[async_api_idempotency]purge_interval``) and the
-check for cancels of the tasks this process runs
-(``[async_api_conductor]cancel_poll_interval``); a service
+idempotency keys (``[async_api_idempotency]purge_interval``), the check
+for cancels of the tasks this process runs
+(``[async_api_conductor]cancel_poll_interval``) and the purge of old
+finished tasks (``[async_api_retention]``); a service
 adds its own by handing the conductor service objects with ``start()``
 and ``stop()`` (``periodic_tasks``), such as another runner.
 """
@@ -19,6 +20,7 @@ from async_api.db import tasks as db_tasks
 from async_api.idempotency import store
 from async_api.tasks import boundary
 from async_api.tasks import cancel
+from async_api.tasks import retention
 
 LOG = log.getLogger(__name__)
 
@@ -78,11 +80,28 @@ def poll_cancels():
     return stopped
 
 
+def purge_tasks(conf):
+    """Delete finished tasks past ``[async_api_retention]task_ttl_days``."""
+    group = conf.async_api_retention
+    if not group.task_ttl_days:
+        return 0
+    return retention.purge_tasks(group.task_ttl_days,
+                                 batch_size=group.purge_batch_size)
+
+
 def library_periodics(conf):
     """The library's own periodic work, as a :class:`PeriodicRunner`."""
+    retention_group = conf.async_api_retention
+    purge_spacing = (retention_group.purge_interval
+                     if retention_group.task_ttl_days else 0)
+
+    def purge_old_tasks():
+        return purge_tasks(conf)
+
     return PeriodicRunner([
         (conf.async_api_idempotency.purge_interval, purge_idempotency_keys),
         (conf.async_api_conductor.cancel_poll_interval, poll_cancels),
+        (purge_spacing, purge_old_tasks),
     ])
 
 

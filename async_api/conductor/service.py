@@ -20,7 +20,10 @@ fails and consumes it whatever the flow's outcome. :class:`TaskConductor`
 instead decides from the task table: a job whose task is already finished
 is consumed without running; a transient failure (database or persistence
 outage) abandons the job so another attempt resumes it; a flow that cannot
-even be built fails its task (``flow_load_failed``) and is consumed.
+even be built fails its task (``flow_load_failed``) and is consumed. A
+step or a report that met an outage suspends the flow
+(:class:`~async_api.conductor.listeners.TaskReporter`): the failed step
+is put back to run again and the job abandoned, the task unfailed.
 
 Before running a job the conductor takes its task up with one conditional
 UPDATE that moves the task's claim epoch on (the fence of every write the
@@ -35,6 +38,7 @@ lanes is promoted and posted. Each service also runs a
 import contextlib
 import socket
 import threading
+import time
 
 import futurist
 from oslo_db import exception as db_exc
@@ -185,6 +189,10 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                 if self._run_lost():
                     # Another conductor owns the task: write nothing more.
                     deferred.discard(bind)
+                elif self._suspended_for_outage():
+                    # Written with the run's last transaction: if the
+                    # backend is still away, nothing of the failure is.
+                    self._running.reporter.repair()
         except _TRANSIENT:
             raise
         except db_tasks.FencedOff as e:
@@ -200,7 +208,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             return True
         reporter = self._running.reporter
         if (self._run_lost() or reporter is None
-                or reporter.report_failed):
+                or reporter.report_failed or reporter.outage is not None):
             return False
         if consume and reporter.outcome is None:
             # The engine gave up without a final flow state (validation of
@@ -222,6 +230,10 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             return
         with deferred.holding(bind):
             yield bind
+
+    def _suspended_for_outage(self):
+        reporter = self._running.reporter
+        return reporter is not None and reporter.outage is not None
 
     def _run_lost(self):
         claim, reporter = self._running.claim, self._running.reporter
@@ -360,10 +372,19 @@ class ConductorService:
 
     @staticmethod
     def _run(conductor):
-        try:
-            conductor.run()
-        except Exception:
-            LOG.exception('Conductor %s stopped on an error', conductor.name)
+        # An error escaping the claim loop (a backend failing in a way
+        # nothing translated) must not leave the service one worker short
+        # for good: run the loop again after a pause, until stopped.
+        while True:
+            try:
+                conductor.run()
+                return
+            except Exception:
+                LOG.exception('Conductor %s stopped on an error; restarting '
+                              'it', conductor.name)
+            time.sleep(1.0)
+            if conductor._wait_timeout.is_stopped():
+                return
 
     def stop(self, timeout=None):
         """Stop claiming; running flows stop at their next step.

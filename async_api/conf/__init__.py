@@ -15,6 +15,7 @@ from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import lanes
 from async_api.conf import persistence
+from async_api.conf import retention
 
 #: The process-wide ``ConfigOpts``, for the commands and the tests; the
 #: library itself reads whichever ``ConfigOpts`` it is handed.
@@ -23,7 +24,7 @@ CONF = cfg.CONF
 #: Option group modules, each with ``GROUP``, ``opts`` and
 #: ``register_opts(conf)``.
 MODULES = (api, conductor, database, idempotency, jobboard, lanes,
-           persistence)
+           persistence, retention)
 
 
 def register_opts(conf):

@@ -249,9 +249,17 @@ def _run(conn, sql, arguments):
         # error invalidates a lost connection and raises it translated
         # (oslo.db's filters run on the engine's handle_error event).
         conn._cursor_execute(cursor, sql, arguments)
-        return Result(cursor)
-    finally:
-        cursor.close()
+        result = Result(cursor)
+    except BaseException:
+        # The connection may be invalidated (closed) by now: closing the
+        # cursor must not hide the error that explains it.
+        try:
+            cursor.close()
+        except Exception:
+            pass
+        raise
+    cursor.close()
+    return result
 
 
 class Result:

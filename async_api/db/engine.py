@@ -9,6 +9,13 @@ oslo.db gives them a NullPool, so every session would reopen the file and
 rerun the pragmas below, which made each jobboard post and claim about
 five times slower (tools/benchmarks/jobboard.py). They get a small
 QueuePool instead, with oslo.db's error translation all the same.
+
+Pooled connections heal on their own after an outage. oslo.db's engines
+check each connection as it leaves the pool (``pool_pre_ping``) and turn
+lost connections into DBConnectionError, invalidating the pool. The
+SQLite pool pre-pings too, and retires a connection that met an I/O or
+read-only error (see :func:`async_api.common.outages.sqlite_disconnect`):
+after the file is writable again, requests succeed without a restart.
 """
 
 import contextlib
@@ -23,6 +30,7 @@ from sqlalchemy import orm
 from sqlalchemy import pool
 
 from async_api.common import extras
+from async_api.common import outages
 
 # Writers from several processes share one SQLite file: WAL lets readers go
 # on while one writes, synchronous=NORMAL is durable across a process crash
@@ -43,6 +51,15 @@ def _sqlite_on_connect(dbapi_conn, _record):
             cursor.execute(pragma)
     finally:
         cursor.close()
+
+
+def _sqlite_handle_error(context):
+    # SQLAlchemy then invalidates the connection (and the pool's idle
+    # ones), so that the next checkout opens the file afresh.
+    error = context.original_exception
+    if (not context.is_disconnect and error is not None
+            and outages.sqlite_disconnect(error)):
+        context.is_disconnect = True
 
 
 def is_sqlite_file(url):
@@ -117,9 +134,11 @@ class Database:
             # sharing the engine between threads is safe.
             self.engine = sa.create_engine(
                 connection, poolclass=pool.QueuePool, pool_size=pool_size,
-                max_overflow=pool_size * 2,
+                max_overflow=pool_size * 2, pool_pre_ping=True,
                 connect_args={'check_same_thread': False})
             sa.event.listen(self.engine, 'connect', _sqlite_on_connect)
+            sa.event.listen(self.engine, 'handle_error',
+                            _sqlite_handle_error)
             exc_filters.register_engine(self.engine)
             maker = orm.sessionmaker(bind=self.engine,
                                      expire_on_commit=False)

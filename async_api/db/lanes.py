@@ -21,6 +21,19 @@ database decides, whatever the number of API workers and conductors:
   added before an existing one. Whoever finishes a task looks for the next
   heads *after* committing, so of two tasks finishing side by side the one
   that looks last sees both gone.
+* :func:`release` takes the same lane row locks as :func:`accept` (in the
+  same order), so a task being accepted and the task before it finishing
+  are ordered by the database: either the release commits first and
+  :func:`accept` sees the lane free (the task goes out pending at once),
+  or the accept commits first and the finisher's :func:`heads`, which
+  runs after the release commits, finds the new task. Without the lock,
+  on a database that runs the two transactions side by side (PostgreSQL,
+  MySQL), the accept saw the old place and the finisher's look missed the
+  uncommitted task, and only the submitter's re-read after its commit
+  stood between the new task and the reconciler: a re-read that, when it
+  failed (a busy or flaky database), left the task queued at the head of
+  its lane until the next reconciler pass. SQLite runs one write
+  transaction at a time and needs no lock.
 """
 
 import functools
@@ -59,6 +72,10 @@ _PLACES_OF_TASK = (_L.c.task_id == sa.select(_T.c.id).where(
 _PLACES_OF = direct.Statement(sa.select(_L.c.resource_uuid).where(
     _PLACES_OF_TASK))
 _RELEASE = direct.Statement(sa.delete(_L).where(_PLACES_OF_TASK))
+# Locks a lane's row (as _BUMP does) without counting an acceptance.
+_TOUCH = direct.Statement(sa.update(_R).where(
+    _R.c.resource_uuid == _B('b_resource')).values(
+    updated_at=_B('b_now')))
 # Where the database returns what it deletes, one statement does both.
 _RELEASE_RETURNING = direct.Statement(sa.delete(_L).where(
     _PLACES_OF_TASK).returning(_L.c.resource_uuid))
@@ -225,7 +242,19 @@ def release(conn, task_uuid):
     connection or a session).
     """
     params = {'b_uuid': task_uuid}
-    if direct.connection(conn).dialect.delete_returning:
+    dialect = direct.connection(conn).dialect
+    if dialect.name != 'sqlite':
+        # Ordered against accept() on the same lanes (see the module's
+        # docstring); in the order accept() locks them.
+        resources = sorted(row[0] for row in _PLACES_OF.execute(
+            conn, params))
+        now = timeutils.utcnow()
+        for uuid in resources:
+            _TOUCH.execute(conn, {'b_resource': uuid, 'b_now': now})
+        if resources:
+            _RELEASE.execute(conn, params)
+        return resources
+    if dialect.delete_returning:
         return [row[0] for row in _RELEASE_RETURNING.execute(conn, params)]
     resources = [row[0] for row in _PLACES_OF.execute(conn, params)]
     if resources:

@@ -125,8 +125,14 @@ def _accept(conf, context, operation, resources, params, task_uuid):
     if task.state == states.QUEUED:
         # The task before it may have finished since our check, before
         # our commit: look again now that the task is visible to all.
-        if db_lanes.is_head(task.id):
-            return lanes.promote_and_post(conf, task.id) or task
+        # The task is accepted whatever happens now: a failure here must
+        # not tell the client otherwise (it would submit it again).
+        try:
+            if db_lanes.is_head(task.id):
+                return lanes.promote_and_post(conf, task.id) or task
+        except Exception:
+            LOG.exception('Could not promote task %s after accepting it; '
+                          'the reconciler will', task.uuid)
         return task
     # The task is committed before its job is posted: if posting fails (or
     # this process dies first), the task stays pending with no job, and

@@ -3,6 +3,7 @@
     async-api-dbsync [--config-file FILE] upgrade [--revision REV]
     async-api-dbsync [--config-file FILE] version
     async-api-dbsync [--config-file FILE] purge-idempotency-keys
+    async-api-dbsync [--config-file FILE] purge-tasks --older-than DAYS
 
 The database holds two schemas, each with its own alembic history and
 version table: the library's ``async_api_*`` tables
@@ -49,6 +50,24 @@ def _purge_idempotency_keys():
           % async_api.purge_idempotency_keys())
 
 
+def _purge_tasks():
+    async_api.setup_database(CONF)
+    days = CONF.command.older_than
+    if days is None:
+        days = CONF.async_api_retention.task_ttl_days
+    batch_size = (CONF.command.batch_size
+                  or CONF.async_api_retention.purge_batch_size)
+    print('Purged %d finished tasks older than %s days'
+          % (async_api.purge_tasks(days, batch_size=batch_size), days))
+
+
+def _non_negative(value):
+    days = float(value)
+    if days < 0:
+        raise ValueError('must not be negative')
+    return days
+
+
 def _add_commands(subparsers):
     parser = subparsers.add_parser(
         'upgrade', help='Upgrade the library\'s schema to a revision, then '
@@ -67,6 +86,19 @@ def _add_commands(subparsers):
              '[async_api_idempotency]key_ttl now, instead of waiting for '
              'the conductors\' periodic purge.')
     parser.set_defaults(func=_purge_idempotency_keys)
+    parser = subparsers.add_parser(
+        'purge-tasks',
+        help='Delete finished tasks (with their step events and flow '
+             'logbooks) that finished more than --older-than days ago, in '
+             'batches. Unfinished tasks are never deleted.')
+    parser.add_argument('--older-than', type=_non_negative, default=None,
+                        metavar='DAYS',
+                        help='Age in days (default: '
+                             '[async_api_retention]task_ttl_days).')
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help='Tasks per transaction (default: '
+                             '[async_api_retention]purge_batch_size).')
+    parser.set_defaults(func=_purge_tasks)
 
 
 @errors.reported('async-api-dbsync')

@@ -1,5 +1,9 @@
+import fixtures
+from oslo_db import exception as db_exc
 import taskflow.engines
 from taskflow.patterns import linear_flow
+from taskflow.persistence.backends import impl_memory
+from taskflow import states as tf_states
 from taskflow import task as task_base
 from taskflow.types import failure as tf_failure
 
@@ -259,3 +263,109 @@ class TestHeldTransitions(base.FlowTestCase):
             _Peek('one')), engine='parallel')
         reporter = listeners.TaskReporter(engine, 'x')
         self.assertFalse(reporter.holds_quiet_transitions)
+
+
+class _Step(task_base.Task):
+    """Records its runs and reverts; fails with ``errors`` first."""
+
+    def __init__(self, name, log, errors=()):
+        super().__init__(name=name)
+        self.log = log
+        self.errors = list(errors)
+
+    def execute(self):
+        self.log.append(('run', self.name))
+        if self.errors:
+            raise self.errors.pop(0)
+
+    def revert(self, *args, **kwargs):
+        self.log.append(('revert', self.name))
+
+
+class TestOutageSuspends(base.FlowTestCase):
+    """A step that meets an outage pauses the flow; nothing is reverted."""
+
+    def run_twice(self, error):
+
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        log = []
+        flow = linear_flow.Flow('outage').add(
+            _Step('one', log), _Step('two', log, [error]),
+            _Step('three', log))
+        backend = impl_memory.MemoryBackend()
+        engine = taskflow.engines.load(flow, engine='serial',
+                                       backend=backend)
+        reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
+        with reporter:
+            engine.run()
+        first = (engine.storage.get_flow_state(), reporter.outage,
+                 db_tasks.get_task(task.uuid).state)
+        reporter.repair()
+        # The next attempt (another claim) resumes from the storage.
+        again = taskflow.engines.load(
+            flow, flow_detail=engine.storage._flowdetail, backend=backend,
+            engine='serial')
+        reporter = listeners.TaskReporter(again, task.uuid, host='c2')
+        with reporter:
+            again.run()
+        self.assertEqual(tf_states.SUCCESS, again.storage.get_flow_state())
+        return first, log, task
+
+    def test_database_disconnect_in_a_step(self):
+
+        first, log, task = self.run_twice(
+            db_exc.DBConnectionError('server closed the connection'))
+        state, outage, task_state = first
+        self.assertEqual(tf_states.SUSPENDED, state)
+        self.assertEqual('two', outage[0])
+        self.assertEqual('running', task_state)
+        self.assertEqual([('run', 'one'), ('run', 'two'), ('run', 'two'),
+                          ('run', 'three')], log)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('succeeded', task.state)
+        events = [(e.event, e.state) for e in db_tasks.list_events(
+            task.uuid)]
+        self.assertNotIn(('two', 'failed'), events)
+        self.assertNotIn('reverting', {state for _e, state in events})
+
+    def test_other_errors_still_revert(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        log = []
+        flow = linear_flow.Flow('fails').add(
+            _Step('one', log), _Step('two', log, [ValueError('bad')]))
+        engine = taskflow.engines.load(flow, engine='serial')
+        reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
+        with reporter:
+            self.assertRaises(ValueError, engine.run)
+        self.assertIsNone(reporter.outage)
+        self.assertIn(('revert', 'one'), log)
+        self.assertEqual('failed', db_tasks.get_task(task.uuid).state)
+
+    def test_unreported_step_start_suspends(self):
+
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        log = []
+        flow = linear_flow.Flow('unreported').add(
+            _Step('one', log), _Step('two', log))
+        engine = taskflow.engines.load(flow, engine='serial')
+        reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
+        real = db_tasks.report
+
+        def report(uuid, values, **kwargs):
+            event = kwargs.get('event') or {}
+            if event.get('event') == 'one' and event.get(
+                    'state') == 'started':
+                raise db_exc.DBConnectionError('connection refused')
+            return real(uuid, values, **kwargs)
+
+        self.useFixture(fixtures.MockPatchObject(db_tasks, 'report',
+                                                 report))
+        with reporter:
+            engine.run()
+        self.assertEqual(tf_states.SUSPENDED, engine.storage.get_flow_state())
+        self.assertEqual('one', reporter.outage[0])
+        # TaskFlow had scheduled the step already; the next one never ran.
+        self.assertNotIn(('run', 'two'), log)

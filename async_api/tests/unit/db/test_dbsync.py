@@ -78,3 +78,35 @@ class TestDbsyncCommand(base.TestCase):
         with database.reader.using() as session:
             self.assertEqual(['new'], [
                 row.key for row in session.query(models.IdempotencyKey)])
+
+
+class TestPurgeTasksCommand(base.TestCase):
+
+    def test_purge_tasks_deletes_only_old_finished_tasks(self):
+        from async_api.common import states
+        from async_api.tests import retention_rows
+
+        db_path = os.path.join(self.state_path, 'db.sqlite')
+        config_file = os.path.join(self.state_path, 'test.conf')
+        with open(config_file, 'w') as f:
+            f.write('[database]\nconnection = sqlite:///%s\n' % db_path)
+
+        def run(*args):
+            return subprocess.run(
+                [sys.executable, '-m', 'async_api.baremetal.command.dbsync',
+                 '--config-file', config_file] + list(args),
+                capture_output=True, text=True, timeout=120)
+
+        self.assertEqual(0, run('upgrade').returncode)
+        engine = sa.create_engine('sqlite:///%s' % db_path)
+        self.addCleanup(engine.dispose)
+        retention_rows.insert_tasks(engine, 5, age_days=10)
+        retention_rows.insert_tasks(engine, 2, age_days=2)
+        retention_rows.insert_tasks(engine, 3, state=states.RUNNING,
+                                    age_days=10)
+        purged = run('purge-tasks', '--older-than', '7', '--batch-size', '2')
+        self.assertEqual(0, purged.returncode, purged.stderr)
+        self.assertIn('Purged 5 finished tasks', purged.stdout)
+        self.assertEqual(5, retention_rows.counts(engine)[0])
+        refused = run('purge-tasks', '--older-than', '-1')
+        self.assertNotEqual(0, refused.returncode)

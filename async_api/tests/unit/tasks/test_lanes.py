@@ -244,3 +244,79 @@ class TestConcurrentPostgreSQL(ConcurrentSubmits, LanesTestCase):
     def database_fixture(self):
         return db_fixtures.PostgreSQLDatabase(
             servers.require(self, servers.POSTGRESQL))
+
+
+class _PausedCheck:
+    """Wraps a prebuilt statement: pauses the submitter after it runs."""
+
+    def __init__(self, statement, thread_name):
+        self.statement = statement
+        self.thread_name = thread_name
+        self.ran = threading.Event()
+        self.resume = threading.Event()
+
+    def execute(self, conn, params):
+        result = self.statement.execute(conn, params)
+        if threading.current_thread().name == self.thread_name:
+            self.ran.set()
+            self.resume.wait(30)
+        return result
+
+
+class StrandedHead:
+    """The task before a new one finishes while the new one is accepted.
+
+    The interleaving of the stranded lane heads seen under load: the
+    submitter's transaction has found the lane busy (the task before is
+    running) and not yet committed, when that task finishes and its
+    finisher looks for the lane's next head, which it cannot see yet.
+    Then the submitter's own look after its commit is all that is left,
+    and it fails (a busy database, or the API worker dies: here, it
+    raises). The lane must still move on, and the submit must still
+    answer with the task it accepted.
+    """
+
+    def test_finish_during_accept_strands_nothing(self):
+        first = self.submit(self.a)
+        paused = _PausedCheck(db_lanes._IS_BEHIND, 'submitter')
+        self.useFixture(fixtures.MockPatchObject(db_lanes, '_IS_BEHIND',
+                                                 paused))
+        self.useFixture(fixtures.MockPatchObject(
+            db_lanes, 'is_head', side_effect=sa.exc.OperationalError(
+                'SELECT', {}, Exception('the re-read failed'))))
+        accepted = []
+
+        def accept():
+            try:
+                accepted.append(self.submit(self.a))
+            except Exception as e:
+                accepted.append(e)
+
+        submitter = threading.Thread(target=accept, name='submitter')
+        submitter.start()
+        self.assertTrue(paused.ran.wait(30))
+        finisher = threading.Thread(target=self.finish, args=(first,))
+        finisher.start()
+        # Where the database lets it, the finish commits and looks for
+        # the next head now, before the new task is committed.
+        finisher.join(1)
+        paused.resume.set()
+        submitter.join(30)
+        finisher.join(30)
+        self.assertFalse(submitter.is_alive() or finisher.is_alive())
+        second = accepted[0]
+        self.assertIsInstance(second, models.Task)
+        self.assertEqual(states.PENDING, self.state(second))
+        self.assertIn(second.uuid, self.posted)
+        self.assertEqual([], db_lanes.unpromoted_heads())
+
+
+class TestStrandedHeadSQLite(StrandedHead, LanesTestCase):
+    pass
+
+
+class TestStrandedHeadPostgreSQL(StrandedHead, LanesTestCase):
+
+    def database_fixture(self):
+        return db_fixtures.PostgreSQLDatabase(
+            servers.require(self, servers.POSTGRESQL))
