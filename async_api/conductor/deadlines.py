@@ -34,9 +34,12 @@ and only when that step's future completes. Completing the future with a
 failure at the deadline makes the engine revert exactly as for any other
 failure (same events, same error, same resume after a crash), with no
 second engine writing the same flow's progress. The cost is one thread
-hand-off per step execute or revert (about 30 µs, measured on the 2-core
-benchmark machine), against several milliseconds of database work per
-step; one daemon thread per worker is kept idle and reused.
+hand-off per step execute or revert, on threads kept idle and reused:
+about 30 µs when nothing else runs, but up to a GIL switch interval
+(5 ms) when other threads of the process are busy, since the woken
+thread waits for the GIL (doc/source/admin/benchmarks.rst has the
+figures). Trivial steps pay it most; steps that wait on hardware do not
+notice.
 
 Shutdown (:meth:`RunDeadlines.abandon`) makes the waiter give up at once
 by raising :class:`StepAbandoned`, a ``BaseException``: TaskFlow's engines
