@@ -98,9 +98,12 @@ def bmc_step(step, conf=None):
     """``step`` in a subflow that retries it on transient BMC errors.
 
     Retries and backoff come from ``[hardware]bmc_retries`` and
-    ``bmc_retry_delay`` of the conductor that builds the flow.
+    ``bmc_retry_delay`` of the conductor that builds the flow; each
+    attempt may run ``[hardware]step_timeout`` seconds (the conductor
+    abandons it past that: see :class:`async_api.Operation`).
     """
     hardware = (conf or async_conf.CONF).hardware
+    step.step_timeout = hardware.step_timeout
     subflow = linear_flow.Flow(step.name + '-retry', retry=BMCRetry(
         step.name + '-retry', hardware.bmc_retries,
         hardware.bmc_retry_delay))

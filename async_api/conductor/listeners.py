@@ -58,6 +58,7 @@ from taskflow import atom as tf_atom
 from taskflow.engines.action_engine import engine as action_engine
 from taskflow.listeners import base as listener_base
 from taskflow import states as tf_states
+from taskflow import task as tf_task
 from taskflow.types import failure as tf_failure
 
 from async_api.common import exception
@@ -132,6 +133,10 @@ class TaskReporter(listener_base.Listener):
     :param fence: the task's claim epoch for this run; every write is
         conditional on it. None writes unfenced (tests, tools).
     :param on_finish: called with the task row after its terminal write.
+    :param attempt: the number of this run of the task (the task's
+        ``attempt`` once this run has started), written into every step
+        event's details so that a step run again after a crash or a
+        handover shows as a second run. None: not written.
 
     .. attribute:: holds_quiet_transitions
 
@@ -146,8 +151,9 @@ class TaskReporter(listener_base.Listener):
     """
 
     def __init__(self, engine, task_uuid, host=None, claim=None,
-                 fence=None, on_finish=None):
+                 fence=None, on_finish=None, attempt=None):
         super().__init__(engine)
+        self.attempt = attempt
         self.task_uuid = task_uuid
         self.host = host
         self.claim = claim
@@ -277,7 +283,7 @@ class TaskReporter(listener_base.Listener):
     def _retry_receiver(self, state, details):
         self._atom_event(state, details['retry_name'], details)
 
-    def _atom_event(self, state, name, details, step=False):
+    def _atom_event(self, state, name, details, step=False, resumed=False):
         event_state = _EVENT_STATES.get(state)
         if event_state is None or self._lost():
             return
@@ -295,6 +301,10 @@ class TaskReporter(listener_base.Listener):
             self._suspend_for_outage(name, result.exception_str)
             return
         event_details = {'atom_state': state}
+        if resumed:
+            event_details['resumed'] = True
+        if self.attempt is not None:
+            event_details['attempt'] = self.attempt
         traceback = None
         if isinstance(result, tf_failure.Failure):
             event_details.update(code=error_code(result),
@@ -398,6 +408,29 @@ class TaskReporter(listener_base.Listener):
             'started_at': db_tasks.IfUnset(now),
             'error': None,
         })
+        if self.attempt is None or self.attempt > 1:
+            for name, state in self._interrupted():
+                self._atom_event(state, name, {}, step=True, resumed=True)
+
+    def _interrupted(self):
+        """Steps an earlier run left running that this run starts again.
+
+        TaskFlow runs them again first thing, but says nothing when the
+        step reported no progress: going from RUNNING (or REVERTING) to
+        the same state at progress 0 is an "identity transition" it does
+        not notify. Their new start is reported here instead, so that
+        each run of a step shows in the events.
+        """
+        graph = self._engine.compilation.execution_graph
+        names = [node.name for node in graph.nodes
+                 if isinstance(node, tf_task.Task)]
+        if not names:
+            return []
+        storage = self._engine.storage
+        found = storage.get_atoms_states(names)
+        return [(name, state) for name, (state, _intention) in found.items()
+                if state in (tf_states.RUNNING, tf_states.REVERTING)
+                and storage.get_task_progress(name) == 0.0]
 
     def _result(self):
         try:

@@ -28,11 +28,22 @@ is put back to run again and the job abandoned, the task unfailed.
 Before running a job the conductor takes its task up with one conditional
 UPDATE that moves the task's claim epoch on (the fence of every write the
 run makes) and refuses a job that is not the task's own (a duplicate
-post). Each run's steps check for a cancel before they start
+post); the same statement returns the task's attempt and first start, so
+that the run's steps keep the operation's deadlines
+(:mod:`async_api.conductor.deadlines`) and its events carry the attempt.
+Each run's steps check for a cancel before they start
 (:mod:`async_api.tasks.boundary`). After a task finishes, clients
 waiting on it in this process are woken and the next task of each of its
 lanes is promoted and posted. Each service also runs a
 :class:`~async_api.conductor.reconciler.Reconciler`.
+
+Stopping (:meth:`ConductorService.stop`, on SIGTERM in the commands)
+drains: the conductors stop claiming and each running flow stops after
+its current step, for at most ``[async_api_conductor]
+graceful_shutdown_timeout`` seconds; then the steps still running are
+abandoned (their threads left behind) and every claim still held is
+released on the board, so that another conductor takes the jobs over at
+once instead of after the claim expiry.
 """
 
 import contextlib
@@ -52,6 +63,7 @@ from taskflow import exceptions as tf_exc
 
 from async_api.common import exception
 from async_api.conductor import claims
+from async_api.conductor import deadlines
 from async_api.conductor import heartbeat
 from async_api.conductor import listeners
 from async_api.conductor import periodics
@@ -61,6 +73,7 @@ from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import factory as board_factory
+from async_api.operations import registry
 from async_api.persistence import factory as persistence_factory
 from async_api.tasks import boundary
 from async_api.tasks import lanes
@@ -95,6 +108,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         self.conf = conf
         self._keeper = keeper
         self._running = threading.local()
+        # The deadlines of the job running now (one at a time), for
+        # abandon_running() from the thread that stops the service.
+        self._deadlines = None
 
     @property
     def name(self):
@@ -109,14 +125,52 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         memory, and a resumed flow sees the same values.
         """
         flow_detail = self._flow_detail_from_job(job)
-        engine = engines.load_from_detail(
-            flow_detail, backend=self._persistence, engine=self._engine,
-            **self._engine_options)
+        # Built here rather than through TaskFlow's engine loader: the
+        # steps run under the task's deadlines (and a stevedore lookup
+        # per job is saved).
+        engine = deadlines.load_engine(
+            engines.flow_from_detail(flow_detail), flow_detail,
+            self._persistence, self._engine, self._engine_options,
+            self._run_deadlines())
         store = dict((flow_detail.meta or {}).get('store') or {})
         store.update((job.details or {}).get('store') or {})
         if store:
             engine.storage.inject(store, transient=True)
         return engine
+
+    def _run_deadlines(self):
+        """The :class:`~.deadlines.RunDeadlines` of the run starting now."""
+        run = getattr(self._running, 'run', None)
+        found = deadlines.RunDeadlines()
+        if run is not None:
+            try:
+                operation = registry.get(run.operation)
+            except exception.OperationNotFound:
+                operation = None
+            if operation is not None:
+                # The operation's time counts from the task's first start,
+                # across resumes; a first run starts now.
+                spent = 0.0
+                if run.started_at is not None:
+                    spent = (timeutils.utcnow()
+                             - run.started_at).total_seconds()
+                found = deadlines.RunDeadlines(
+                    operation_deadline=(time.monotonic()
+                                        + operation.timeout - spent),
+                    operation_timeout=operation.timeout,
+                    step_timeout=operation.step_timeout)
+        self._deadlines = found
+        return found
+
+    def abandon_running(self):
+        """Give up the step running now, if any (the service is stopping).
+
+        The engine's thread stops waiting for it at once; the flow is left
+        as a crash would leave it and the job is abandoned on the board.
+        """
+        running = self._deadlines
+        if running is not None:
+            running.abandon()
 
     def _listeners_from_job(self, job, engine):
         listeners_ = super()._listeners_from_job(job, engine)
@@ -125,10 +179,12 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             claim = self._keeper.watch(job, self._jobboard, self._name,
                                        engine)
         task_uuid = job.details['task_uuid']
+        run = getattr(self._running, 'run', None)
         reporter = listeners.TaskReporter(
             engine, task_uuid, host=self.host, claim=claim,
             fence=getattr(self._running, 'fence', None),
-            on_finish=self._finished)
+            on_finish=self._finished,
+            attempt=None if run is None else run.attempt + 1)
         # Every step checks for a cancel before it starts.
         self._running.stop = (task_uuid, boundary.running(task_uuid))
         boundary.guard(engine, task_uuid)
@@ -145,8 +201,14 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         """
         self._running.claim = self._running.reporter = None
         self._running.fence = self._running.stop = None
+        self._running.run = None
         try:
             return self._dispatch(job)
+        except deadlines.StepAbandoned:
+            LOG.warning('Conductor %s gave up the running step of job %s '
+                        '(stopping); leaving the job for another conductor',
+                        self._name, job)
+            return False
         except Exception:
             LOG.exception('Conductor %s could not run job %s; leaving it '
                           'for another attempt', self._name, job)
@@ -159,6 +221,8 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                 boundary.done(*self._running.stop)
             self._running.claim = self._running.reporter = None
             self._running.stop = None
+            self._running.run = None
+            self._deadlines = None
 
     def _dispatch(self, job):
         task_uuid = (job.details or {}).get('task_uuid')
@@ -166,8 +230,8 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             LOG.error('Job %s carries no task; consuming it', job)
             return True
         # Take the task up first; read it only to say why that was refused.
-        fence = db_tasks.claim_task(task_uuid, job.uuid)
-        if fence is None:
+        run = db_tasks.claim_task_run(task_uuid, job.uuid)
+        if run is None:
             try:
                 task = db_tasks.get_task(task_uuid)
             except exception.TaskNotFound:
@@ -182,7 +246,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
                      'consuming it', job, task_uuid, task.state,
                      task.job_uuid)
             return True
+        fence = run.fence
         self._running.fence = fence
+        self._running.run = run
         try:
             with self._holding() as bind:
                 consume = super()._dispatch_job(job)
@@ -386,17 +452,38 @@ class ConductorService:
             if conductor._wait_timeout.is_stopped():
                 return
 
-    def stop(self, timeout=None):
-        """Stop claiming; running flows stop at their next step.
+    #: Seconds stop() waits, after abandoning the steps still running,
+    #: for the conductors to let their jobs go before it releases their
+    #: claims itself.
+    UNWIND_TIMEOUT = 5.0
 
-        A flow stopped midway is suspended and its job abandoned, so that
-        another conductor resumes it. Returns once every worker has ended
-        (or ``timeout`` seconds passed) and the backends are closed.
+    def stop(self, timeout=None):
+        """Stop claiming; drain running steps; release what still runs.
+
+        Each running flow stops after its current step: it is suspended
+        and its job abandoned, so that another conductor resumes it. Steps
+        still running after ``timeout`` seconds (default
+        ``[async_api_conductor]graceful_shutdown_timeout``) are abandoned
+        (their threads left behind) and the claims still held are
+        released on the board, so that other conductors take the jobs at
+        once. Returns whether every worker ended; the backends are closed
+        either way.
         """
+        if timeout is None:
+            timeout = self.conf.async_api_conductor.graceful_shutdown_timeout
         self.reconciler.stop()
         for conductor in self.conductors:
             conductor.stop()
         finished = self.wait(timeout)
+        if not finished:
+            LOG.warning('Steps still running after %.1f s: abandoning them '
+                        'and releasing their jobs', timeout)
+            for conductor in self.conductors:
+                conductor.abandon_running()
+            finished = self.wait(self.UNWIND_TIMEOUT)
+            # Whatever a worker still holds (stuck outside a step: a retry's
+            # wait, a database call) is let go from here.
+            self._release_claims()
         for periodic in reversed(self.periodic_tasks):
             try:
                 periodic.stop()
@@ -419,6 +506,27 @@ class ConductorService:
             self._threads = []
             self.conductors = []
         return finished
+
+    def _release_claims(self):
+        """Release on the board every claim the keeper still watches.
+
+        The run is marked lost first, so its reporter writes nothing more
+        and its engine stops at its next step boundary, should the worker
+        ever come back; the next owner's claim epoch fences it off anyway.
+        """
+        for claim in self._keeper.claims():
+            claim.mark_lost('the conductor is stopping')
+            try:
+                claim.board.abandon(claim.job, claim.owner)
+            except Exception as e:
+                # Consumed or released meanwhile, or the board is down: the
+                # claim then lapses after its expiry.
+                LOG.warning('Could not release job %s of %s: %s',
+                            claim.job.uuid, claim.owner, e)
+            else:
+                LOG.info('Released job %s of %s', claim.job.uuid,
+                         claim.owner)
+            self._keeper.release(claim)
 
     def wait(self, timeout=None):
         """Wait for every worker to end; False if ``timeout`` ran out."""

@@ -33,6 +33,19 @@ opts = [
                       'that waits and calls async_api.check_cancel() can '
                       'give up early. Steps about to start always see a '
                       'cancel, whatever this is; 0 disables the check.'),
+    cfg.FloatOpt('graceful_shutdown_timeout',
+                 default=30.0,
+                 min=0.0,
+                 help='Seconds a stopping conductor service (SIGTERM or '
+                      'SIGINT to async-api-conductor and async-api-all) '
+                      'lets the steps running now end: it claims nothing '
+                      'more, and each running task stops after its current '
+                      'step and is left for another conductor, which '
+                      'resumes it with the next step. Steps still running '
+                      'after this long are abandoned (their threads left '
+                      'behind, to run again elsewhere), the service '
+                      'releases their jobs on the jobboard, so that other '
+                      'conductors take them over at once, and exits.'),
 ]
 
 

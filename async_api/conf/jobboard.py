@@ -40,14 +40,22 @@ opts = [
                     'the board\'s path on etcd and ZooKeeper and its key '
                     'namespace on Redis.'),
     cfg.FloatOpt('claim_expiry',
-                 default=30.0,
+                 default=8.0,
                  min=1.0,
                  help='Seconds a conductor\'s claim on a job lasts unless it '
                       'is renewed (every third of it while the job runs). A '
-                      'dead conductor\'s jobs become claimable again after '
-                      'this long. On etcd it is rounded up to whole '
-                      'seconds; on ZooKeeper it is the session timeout, '
-                      'which the server bounds between 2 and 20 ticks.'),
+                      'crashed conductor\'s jobs become claimable again '
+                      'within this long, and another conductor resumes '
+                      'them (a conductor that stops cleanly releases its '
+                      'jobs at once). Lower means faster takeover after a '
+                      'crash but less tolerance: a conductor whose '
+                      'renewals all fail for this long (board or database '
+                      'stalls) loses its jobs to another, which runs the '
+                      'interrupted step again (claim epochs keep the old '
+                      'owner from writing). On etcd it is rounded up to '
+                      'whole seconds; on ZooKeeper it is the session '
+                      'timeout, which the server bounds between 2 and 20 '
+                      'ticks.'),
     cfg.FloatOpt('poll_interval',
                  default=0.5,
                  min=0.01,

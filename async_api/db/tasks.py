@@ -1,6 +1,8 @@
 """Data access for tasks and their step events."""
 
+import datetime
 import functools
+import typing
 
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
@@ -406,6 +408,25 @@ _CLAIM_RETURNING = direct.Statement(
     _CLAIM_CORE.returning(_T.c.claim_epoch))
 _EPOCH = direct.Statement(sa.select(_T.c.claim_epoch).where(
     _T.c.uuid == sa.bindparam('b_uuid')))
+_RUN_COLUMNS = (_T.c.claim_epoch, _T.c.attempt, _T.c.started_at,
+                _T.c.operation)
+_CLAIM_RUN_RETURNING = direct.Statement(
+    _CLAIM_CORE.returning(*_RUN_COLUMNS))
+_RUN = direct.Statement(sa.select(*_RUN_COLUMNS).where(
+    _T.c.uuid == sa.bindparam('b_uuid')))
+
+
+class Run(typing.NamedTuple):
+    """What a conductor learns when it takes a task up for a run."""
+
+    #: The new claim epoch: the fence of the run's writes.
+    fence: int
+    #: Runs before this one (this run is ``attempt + 1``).
+    attempt: int
+    #: When the task first started (None: this is its first run).
+    started_at: typing.Optional[datetime.datetime]
+    #: The task's operation name.
+    operation: str
 
 
 def claim_task(uuid, job_uuid):
@@ -433,6 +454,35 @@ def claim_task(uuid, job_uuid):
 _SET_JOB = direct.Statement(sa.update(_T).where(
     _T.c.uuid == sa.bindparam('b_uuid'), _T.c.job_uuid.is_(None)).values(
     job_uuid=sa.bindparam('b_job'), updated_at=sa.bindparam('b_now')))
+
+
+def claim_task_run(uuid, job_uuid):
+    """:func:`claim_task`, returning a :class:`Run` (or None).
+
+    Same single UPDATE where the database returns what it wrote; the
+    run's deadlines and its attempt number come with the fence at no
+    extra cost.
+    """
+    params = {'b_uuid': uuid, 'b_job': job_uuid,
+              'b_now': timeutils.utcnow()}
+    with engine.current().engine.begin() as conn:
+        dialect = conn.dialect
+        if dialect.update_returning:
+            row = _CLAIM_RUN_RETURNING.execute(conn, params).first()
+        elif _CLAIM.execute(conn, params).rowcount:
+            row = _RUN.execute(conn, params).first()
+        else:
+            row = None
+    if row is None:
+        return None
+    started_at = row[2]
+    if started_at is not None and not isinstance(started_at,
+                                                 datetime.datetime):
+        # Rows come as the driver gives them: SQLite keeps text.
+        process = _T.c.started_at.type.dialect_impl(
+            dialect).result_processor(dialect, None)
+        started_at = process(started_at) if process else started_at
+    return Run(row[0], row[1] or 0, started_at, row[3])
 
 
 def set_job(uuid, job_uuid):

@@ -36,9 +36,19 @@ class Operation:
     :param flow_factory: dotted path ``module:function`` of the function
         that builds the flow; in-flight jobs re-import it by this name, so
         it must stay stable across releases.
-    :param timeout: seconds a run may take before it is failed.
+    :param timeout: seconds the operation may take, counted from its
+        task's first start (a resumed task keeps its start). Enforced
+        while a step runs: a step still running at the deadline is
+        abandoned and fails with code ``operation_timeout``, and the flow
+        reverts (:mod:`async_api.conductor.deadlines`).
     :param cancellable: whether a running task may be cancelled.
     :param secret_params: parameter names masked wherever a task is shown.
+    :param step_timeout: seconds one step's ``execute`` (or ``revert``)
+        may take, or None for no per-step limit. A step past it fails
+        with code ``step_timeout``. A step may set its own with a
+        ``step_timeout`` attribute (seconds, or None for none), which
+        wins. A revert without a per-step limit may take ``timeout``
+        seconds.
     """
 
     name: str
@@ -48,6 +58,7 @@ class Operation:
     timeout: float = 3600.0
     cancellable: bool = True
     secret_params: typing.FrozenSet[str] = frozenset()
+    step_timeout: typing.Optional[float] = None
 
 
 _LOCK = threading.Lock()

@@ -65,6 +65,7 @@ from flows import benchmark  # noqa: E402
 
 def prepare(directory, poll_interval):
     conf = async_conf.CONF
+    async_conf.register_opts(conf)
     conf([], project='async_api', default_config_files=[])
     conf.set_override('state_path', directory)
     conf.set_override('host', 'bench')

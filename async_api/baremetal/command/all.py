@@ -47,7 +47,12 @@ def main(argv=None):
     signum = signals.wait_for_stop()
     LOG.info('Signal %d received, stopping', signum)
     server.stop()
-    conductors.stop()
+    # Drains for at most [async_api_conductor]graceful_shutdown_timeout,
+    # then releases the jobs still running to other conductors.
+    if not conductors.stop():
+        LOG.warning('Exiting with steps still running; their jobs were '
+                    'released to other conductors')
+        signals.exit_now(0)
     return 0
 
 

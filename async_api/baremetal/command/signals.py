@@ -1,6 +1,9 @@
 """Wait for SIGTERM or SIGINT, so that commands stop cleanly."""
 
+import logging
+import os
 import signal
+import sys
 import threading
 
 
@@ -18,3 +21,16 @@ def wait_for_stop():
     while not stop.wait(1.0):
         pass
     return received[0]
+
+
+def exit_now(code=0):
+    """End the process at once, whatever its other threads are doing.
+
+    For a conductor whose stop left a worker behind (a step or a call
+    that never returns): its jobs are released already, and the
+    interpreter's normal exit would wait for thread pools to wind down.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

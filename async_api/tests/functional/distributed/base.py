@@ -3,8 +3,9 @@
 Each test gets its own database (a fresh PostgreSQL database, migrated)
 and its own board namespace on the run's shared board server, so tests
 running in parallel never see each other's jobs. Claims last
-:attr:`DistributedTestCase.CLAIM_EXPIRY` seconds, so a SIGKILLed
-conductor's job is taken over within seconds.
+:attr:`DistributedTestCase.CLAIM_EXPIRY` seconds (None: the default
+configuration's), so a SIGKILLed conductor's job is taken over within
+seconds.
 """
 
 import os
@@ -32,6 +33,8 @@ class DistributedTestCase(api_base.ServiceTestCase):
 
     BOARD = 'sqlalchemy'
     CLAIM_EXPIRY = CLAIM_EXPIRY
+    #: Extra options, ``{section: {option: value}}``, of every process.
+    OPTIONS = {}
 
     def setUp(self):
         super().setUp()
@@ -51,16 +54,20 @@ class DistributedTestCase(api_base.ServiceTestCase):
 
     def sections(self, host):
         jobboard = {'backend': self.BOARD, 'board_name': self.board_name,
-                    'claim_expiry': self.CLAIM_EXPIRY,
                     'poll_interval': 0.1}
+        if self.CLAIM_EXPIRY is not None:
+            jobboard['claim_expiry'] = self.CLAIM_EXPIRY
         jobboard.update(self.board_options())
-        return {
+        sections = {
             'DEFAULT': {'state_path': self.state_path, 'host': host},
             'api': {'host_ip': '127.0.0.1', 'port': self.port},
             'async_api_conductor': {'workers': 1},
             'database': {'connection': self.database_url},
             'async_api_jobboard': jobboard,
         }
+        for section, values in self.OPTIONS.items():
+            sections.setdefault(section, {}).update(values)
+        return sections
 
     def start_process(self, command, host):
         """Start ``async-api-<command>`` as ``[DEFAULT]host = host``."""

@@ -147,7 +147,7 @@ class TestConductorService(ServiceTestCase):
         self.assertEqual([], self.poster.trashed_jobs())
 
     def test_outage_abandons_for_another_attempt(self):
-        real = db_tasks.claim_task
+        real = db_tasks.claim_task_run
         calls = []
 
         def flaky(uuid, *args, **kwargs):
@@ -160,7 +160,7 @@ class TestConductorService(ServiceTestCase):
             return real(uuid, *args, **kwargs)
 
         self.useFixture(fixtures.MockPatch(
-            'async_api.conductor.service.db_tasks.claim_task',
+            'async_api.conductor.service.db_tasks.claim_task_run',
             side_effect=flaky))
         self.start(workers=1)
         row = self.wait_for(self.submit(self.make_node()))

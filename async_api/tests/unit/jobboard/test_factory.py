@@ -14,7 +14,7 @@ class TestBoardConf(base.TestCase):
         conf = factory.board_conf(async_conf.CONF)
         self.assertEqual({'board': 'sqlalchemy',
                           'connection': 'sqlite:////tmp/x.sqlite',
-                          'path': 'async_api', 'claim_expiry': 30.0,
+                          'path': 'async_api', 'claim_expiry': 8.0,
                           'wait_interval': 0.5}, conf)
 
     def test_redis(self):

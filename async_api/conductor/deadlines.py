@@ -1,0 +1,362 @@
+"""Deadlines that hold while a step runs.
+
+An operation has a timeout (:attr:`Operation.timeout
+<async_api.operations.registry.Operation.timeout>`, counted from the
+task's first start) and may have a per-step one
+(:attr:`~async_api.operations.registry.Operation.step_timeout`, or a
+``step_timeout`` attribute on the step itself, which wins). Both are
+enforced *while* the step runs, not only between steps:
+
+* a step's ``execute`` may run until the earlier of its own deadline and
+  the operation's; past it the step fails with code ``step_timeout`` (or
+  ``operation_timeout`` when the operation's deadline came first) and the
+  flow reverts as after any failure. A step that would start after the
+  operation's deadline fails at once, without running;
+* a step's ``revert`` gets a deadline of its own (its ``step_timeout``,
+  else the operation's whole ``timeout`` again, since the operation's time
+  may be spent already): a revert that never returns fails with
+  ``step_timeout`` and the task ends in ``error``, not in a hang.
+
+How: the engines' task executors are replaced (:class:`SerialExecutor`,
+:class:`ParallelExecutor`, used by :func:`load_engine`) so that each step
+runs on a daemon thread of :class:`StepThreads` while the engine's own
+thread (or, on the parallel engine, the pool thread) waits for it with a
+deadline. Past the deadline the waiter stops waiting and hands the engine
+a failure; the step's thread is left behind to end whenever its call does
+(a daemon: it never holds up the process's exit), exactly as the
+bare-metal drivers already leave an abandoned BMC call. Retry controllers
+(:class:`taskflow.retry.Retry`) still run in the engine's thread: they
+decide, they should not wait on anything.
+
+Why an executor, and not the whole engine on a thread watched from
+outside: TaskFlow can only revert a step from the engine that runs it,
+and only when that step's future completes. Completing the future with a
+failure at the deadline makes the engine revert exactly as for any other
+failure (same events, same error, same resume after a crash), with no
+second engine writing the same flow's progress. The cost is one thread
+hand-off per step execute or revert, on threads kept idle and reused:
+about 30 µs when nothing else runs, but up to a GIL switch interval
+(5 ms) when other threads of the process are busy, since the woken
+thread waits for the GIL (doc/source/admin/benchmarks.rst has the
+figures). Trivial steps pay it most; steps that wait on hardware do not
+notice.
+
+Shutdown (:meth:`RunDeadlines.abandon`) makes the waiter give up at once
+by raising :class:`StepAbandoned`, a ``BaseException``: TaskFlow's engines
+and conductors catch ``Exception`` to record a failure, and a step given
+up for a shutdown did not fail; its flow must stay as a crash would leave
+it (the step running), so that the next owner runs it again.
+"""
+
+import queue
+import threading
+import time
+
+from taskflow.engines.action_engine import engine as action_engine
+from taskflow.engines.action_engine import executor as tf_executor
+from taskflow.types import failure as tf_failure
+
+#: Attribute of a step (a TaskFlow task) that overrides its operation's
+#: ``step_timeout``: seconds, or None for no per-step limit.
+STEP_TIMEOUT_ATTRIBUTE = 'step_timeout'
+
+_UNSET = object()
+
+
+class StepTimedOut(Exception):
+    """A step's execute or revert ran past its own deadline."""
+
+    code = 'step_timeout'
+
+
+class OperationTimedOut(Exception):
+    """A step ran, or would start, past its operation's deadline."""
+
+    code = 'operation_timeout'
+
+
+class StepAbandoned(BaseException):
+    """The service gave up waiting for a step because it is stopping.
+
+    A ``BaseException`` so that TaskFlow does not record it as the step's
+    failure: the flow stays as a crash would leave it.
+    """
+
+
+class _Call:
+    """One step's call, handed to a :class:`StepThreads` thread."""
+
+    __slots__ = ('function', 'args', 'kwargs', 'outcome', 'error',
+                 '_done', '_guard', '_over', 'abandoned')
+
+    def __init__(self, function, args, kwargs):
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+        self.outcome = None
+        self.error = None
+        self.abandoned = False
+        # Locked until the call ends or is given up: acquiring a lock with
+        # a timeout is the cheapest wait the standard library has.
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._guard = threading.Lock()
+        self._over = False
+
+    def run(self):
+        try:
+            self.outcome = self.function(*self.args, **self.kwargs)
+        except BaseException as e:
+            self.error = e
+        self.function = self.args = self.kwargs = None
+        self._end()
+
+    def _end(self):
+        with self._guard:
+            if self._over:
+                return
+            self._over = True
+        self._done.release()
+
+    def give_up(self):
+        """Wake the waiter now (shutdown): :meth:`wait` returns False."""
+        self.abandoned = True
+        self._end()
+
+    def wait(self, timeout):
+        """True if the call ended within ``timeout`` s (None: no limit)."""
+        if timeout is None:
+            ended = self._done.acquire()
+        else:
+            ended = self._done.acquire(
+                timeout=min(max(timeout, 0.0), threading.TIMEOUT_MAX))
+        if not ended:
+            self.abandoned = True
+            return False
+        return not self.abandoned
+
+
+class StepThreads:
+    """Daemon threads that run steps, started as needed and reused.
+
+    There is no upper bound: a thread whose step was abandoned stays busy
+    until the step's call returns (perhaps never), and must not starve
+    the steps after it. At most ``max_idle`` idle threads are kept.
+    """
+
+    def __init__(self, name='async-api-step', max_idle=16):
+        self._name = name
+        self._max_idle = max_idle
+        self._work = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._started = 0
+
+    def submit(self, call):
+        with self._lock:
+            spawn = not self._idle
+            if spawn:
+                self._started += 1
+                number = self._started
+            else:
+                self._idle -= 1
+        self._work.put(call)
+        if spawn:
+            threading.Thread(target=self._serve, daemon=True,
+                             name='%s-%d' % (self._name, number)).start()
+
+    def _serve(self):
+        while True:
+            call = self._work.get()
+            call.run()
+            del call
+            with self._lock:
+                if self._idle >= self._max_idle:
+                    return
+                self._idle += 1
+
+
+_THREADS = StepThreads()
+
+
+def _failure(exc):
+    return tf_failure.Failure.from_exception(exc)
+
+
+class RunDeadlines:
+    """The deadlines of one run of one task's flow.
+
+    :param operation_deadline: ``time.monotonic()`` value past which no
+        step may run (the operation's timeout); None for no limit.
+    :param operation_timeout: the operation's timeout in seconds (for
+        messages, and the default deadline of a revert).
+    :param step_timeout: the operation's per-step timeout (None: none).
+    """
+
+    def __init__(self, operation_deadline=None, operation_timeout=None,
+                 step_timeout=None, threads=None):
+        self.operation_deadline = operation_deadline
+        self.operation_timeout = operation_timeout
+        self.step_timeout = step_timeout
+        self._threads = threads or _THREADS
+        self._lock = threading.Lock()
+        self._calls = set()
+        self._abandoned = False
+
+    @property
+    def abandoned(self):
+        return self._abandoned
+
+    def abandon(self):
+        """Give up every step of this run now and refuse later ones."""
+        with self._lock:
+            self._abandoned = True
+            calls = list(self._calls)
+        for call in calls:
+            call.give_up()
+
+    def _step_timeout(self, atom):
+        value = getattr(atom, STEP_TIMEOUT_ATTRIBUTE, _UNSET)
+        return self.step_timeout if value is _UNSET else value
+
+    def execute(self, atom, function, *args, **kwargs):
+        """Run ``function`` (an executor's execute of ``atom``) in time."""
+        step_timeout = self._step_timeout(atom)
+        timeout, code = step_timeout, StepTimedOut
+        if self.operation_deadline is not None:
+            left = self.operation_deadline - time.monotonic()
+            if left <= 0:
+                return (tf_executor.EXECUTED, _failure(OperationTimedOut(
+                    'Step %s was not started: the operation ran past its '
+                    'timeout of %s s' % (atom.name,
+                                         self.operation_timeout))))
+            if timeout is None or left < timeout:
+                timeout, code = left, OperationTimedOut
+        outcome = self._run(function, args, kwargs, timeout)
+        if outcome is not None:
+            return outcome
+        if code is OperationTimedOut:
+            message = ('Step %s ran past the operation\'s timeout of %s s'
+                       % (atom.name, self.operation_timeout))
+        else:
+            message = ('Step %s did not end within its timeout of %s s'
+                       % (atom.name, step_timeout))
+        return (tf_executor.EXECUTED, _failure(code(message)))
+
+    def revert(self, atom, function, *args, **kwargs):
+        """Run ``function`` (an executor's revert of ``atom``) in time."""
+        timeout = self._step_timeout(atom)
+        if timeout is None:
+            timeout = self.operation_timeout
+        outcome = self._run(function, args, kwargs, timeout)
+        if outcome is not None:
+            return outcome
+        return (tf_executor.REVERTED, _failure(StepTimedOut(
+            'The revert of step %s did not end within %s s'
+            % (atom.name, timeout))))
+
+    def _run(self, function, args, kwargs, timeout):
+        """The call's outcome, or None when its deadline passed."""
+        call = _Call(function, args, kwargs)
+        callback = kwargs.get('progress_callback')
+        if callback is not None:
+            # Progress a step reports after it was given up is dropped.
+            def guarded(*a, **kw):
+                if not call.abandoned:
+                    callback(*a, **kw)
+            kwargs['progress_callback'] = guarded
+        with self._lock:
+            if self._abandoned:
+                raise StepAbandoned()
+            self._calls.add(call)
+        try:
+            self._threads.submit(call)
+            if call.wait(timeout):
+                if call.error is not None:
+                    raise call.error
+                return call.outcome
+        finally:
+            with self._lock:
+                self._calls.discard(call)
+        if self._abandoned:
+            raise StepAbandoned()
+        return None
+
+
+class SerialExecutor(tf_executor.TaskExecutor):
+    """TaskFlow's serial task executor, with deadlines.
+
+    Like :class:`taskflow.engines.action_engine.executor.SerialTaskExecutor`
+    it returns futures already done, so the serial engine never waits for
+    one: the engine's thread waits for the step's thread instead.
+    """
+
+    def __init__(self, deadlines):
+        self._deadlines = deadlines
+
+    @staticmethod
+    def _done(atom, outcome):
+        future = tf_executor.futurist.Future()
+        future.set_result(outcome)
+        future.atom = atom
+        return future
+
+    def execute_task(self, task, task_uuid, arguments,
+                     progress_callback=None):
+        return self._done(task, self._deadlines.execute(
+            task, tf_executor._execute_task, task, arguments,
+            progress_callback=progress_callback))
+
+    def revert_task(self, task, task_uuid, arguments, result, failures,
+                    progress_callback=None):
+        return self._done(task, self._deadlines.revert(
+            task, tf_executor._revert_task, task, arguments, result,
+            failures, progress_callback=progress_callback))
+
+
+class ParallelExecutor(tf_executor.ParallelThreadTaskExecutor):
+    """TaskFlow's parallel thread executor, with deadlines.
+
+    Each pool thread hands its step to a step thread and waits for it with
+    the deadline, so a stuck step frees its pool thread too.
+    """
+
+    def __init__(self, deadlines, executor=None, max_workers=None):
+        super().__init__(executor=executor, max_workers=max_workers)
+        self._deadlines = deadlines
+
+    def execute_task(self, task, task_uuid, arguments,
+                     progress_callback=None):
+        return self._submit_task(
+            self._deadlines.execute, task, tf_executor._execute_task, task,
+            arguments, progress_callback=progress_callback)
+
+    def revert_task(self, task, task_uuid, arguments, result, failures,
+                    progress_callback=None):
+        return self._submit_task(
+            self._deadlines.revert, task, tf_executor._revert_task, task,
+            arguments, result, failures,
+            progress_callback=progress_callback)
+
+
+def load_engine(flow, flow_detail, backend, kind, options, deadlines):
+    """A TaskFlow action engine of ``kind`` whose steps keep ``deadlines``.
+
+    :param kind: ``serial`` or ``parallel``.
+    :param options: engine options (``executor``: the parallel engine's
+        shared pool).
+    """
+    options = dict(options or {})
+    if kind == 'parallel':
+        engine = action_engine.ParallelActionEngine(
+            flow, flow_detail, backend, options)
+        engine._task_executor = ParallelExecutor(
+            deadlines, executor=options.get('executor'),
+            max_workers=options.get('max_workers'))
+    elif kind == 'serial':
+        engine = action_engine.SerialActionEngine(
+            flow, flow_detail, backend, options)
+        engine._task_executor = SerialExecutor(deadlines)
+    else:
+        raise ValueError('Unknown engine %r (serial or parallel)' % kind)
+    return engine

@@ -1,0 +1,352 @@
+"""Deadlines while a step runs, and the drain on stop.
+
+The engine-level tests run TaskFlow engines built by
+:func:`async_api.conductor.deadlines.load_engine` on the memory backend;
+the service-level ones run a real :class:`ConductorService` on the SQL
+jobboard and a scratch database, with flows whose steps hang on a gate
+that the test opens at cleanup (so no thread outlives the test for long).
+"""
+
+import collections
+import threading
+import time
+
+from taskflow.patterns import linear_flow
+from taskflow.persistence.backends import impl_memory
+from taskflow import states as tf_states
+from taskflow import task
+from taskflow.utils import persistence_utils
+
+from async_api.conductor import deadlines
+from async_api.conductor import service
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal.db import nodes as db_nodes
+from async_api.db import tasks as db_tasks
+from async_api.operations import registry
+from async_api.tests import base
+from async_api.tests.unit.conductor import test_service
+
+# Steps hang on this until the test that made them hang cleans up.
+GATE = threading.Event()
+# What ran, by task: step names, then 'revert:<step>'.
+LOG = collections.defaultdict(list)
+# Steps that hang (by task, then name), and how many times each may.
+HANG = collections.defaultdict(dict)
+
+
+class Step(task.Task):
+    """Records each run; hangs while HANG says so (``hang_revert`` too)."""
+
+    def __init__(self, name, hang_revert=False, step_timeout=None,
+                 **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.hang_revert = hang_revert
+        if step_timeout is not None:
+            self.step_timeout = step_timeout
+
+    def _hangs(self, key, what):
+        hangs = HANG[key]
+        if hangs.get(what, 0) > 0:
+            hangs[what] -= 1
+            GATE.wait()
+
+    def execute(self, task_uuid):
+        LOG[task_uuid].append(self.name)
+        self._hangs(task_uuid, self.name)
+
+    def revert(self, task_uuid, **kwargs):
+        LOG[task_uuid].append('revert:' + self.name)
+        if self.hang_revert:
+            self._hangs(task_uuid, 'revert:' + self.name)
+
+
+def three_steps():
+    """one ──> two (may hang) ──> three."""
+    return linear_flow.Flow('three').add(
+        Step('one'), Step('two'), Step('three'))
+
+
+def hanging_revert():
+    """one (its revert may hang) ──> two (may hang)."""
+    return linear_flow.Flow('hanging-revert').add(
+        Step('one', hang_revert=True), Step('two'))
+
+
+def _operation(name, factory, **kwargs):
+    return registry.Operation(
+        name=name, resource_type='node', schema={'type': 'object'},
+        flow_factory='async_api.tests.unit.conductor.test_deadlines:'
+                     + factory, **kwargs)
+
+
+class GateMixin:
+
+    def open_gate_at_cleanup(self):
+        GATE.clear()
+        self.addCleanup(GATE.set)
+
+
+class TestEngineDeadlines(GateMixin, base.TestCase):
+    """TaskFlow engines whose steps keep deadlines."""
+
+    def setUp(self):
+        super().setUp()
+        self.open_gate_at_cleanup()
+        self.backend = impl_memory.MemoryBackend()
+        self.key = self.getUniqueString()
+
+    def engine(self, flow, kind='serial', **kwargs):
+        run = deadlines.RunDeadlines(**kwargs)
+        detail = persistence_utils.create_flow_detail(
+            flow, backend=self.backend)
+        engine = deadlines.load_engine(flow, detail, self.backend, kind, {},
+                                       run)
+        engine.storage.inject({'task_uuid': self.key})
+        return engine, run
+
+    def failure_of(self, engine, name):
+        return engine.storage.get(name)
+
+    def _step_timeout(self, kind):
+        HANG[self.key] = {'two': 1}
+        flow = linear_flow.Flow('f').add(
+            Step('one'), Step('two', step_timeout=0.2), Step('three'))
+        engine, _run = self.engine(flow, kind)
+        started = time.monotonic()
+        self.assertRaises(deadlines.StepTimedOut, engine.run)
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(tf_states.REVERTED,
+                         engine.storage.get_flow_state())
+        failure = engine.storage.get_execute_failures()['two']
+        self.assertEqual('step_timeout', failure.exception.code)
+        # The step was given up, the flow reverted, three never ran.
+        self.assertEqual(['one', 'two', 'revert:two', 'revert:one'],
+                         LOG[self.key])
+
+    def test_step_past_its_timeout_fails_and_reverts(self):
+        self._step_timeout('serial')
+
+    def test_parallel_engine_step_past_its_timeout(self):
+        self._step_timeout('parallel')
+
+    def test_operation_step_timeout_applies_to_every_step(self):
+        HANG[self.key] = {'three': 1}
+        engine, _run = self.engine(three_steps(), step_timeout=0.2)
+        self.assertRaises(deadlines.StepTimedOut, engine.run)
+        self.assertEqual(['one', 'two', 'three', 'revert:three',
+                          'revert:two', 'revert:one'], LOG[self.key])
+
+    def test_step_attribute_overrides_operation(self):
+        class Sleepy(task.Task):
+            # The operation allows 0.1 s; the step allows itself more.
+            step_timeout = 5.0
+
+            def execute(self):
+                time.sleep(0.3)
+        flow = linear_flow.Flow('f').add(Sleepy('slow'))
+        engine, _run = self.engine(flow, step_timeout=0.1)
+        engine.run()
+        self.assertEqual(tf_states.SUCCESS, engine.storage.get_flow_state())
+
+    def test_operation_deadline_across_steps(self):
+        HANG[self.key] = {'two': 1}
+        engine, _run = self.engine(
+            three_steps(), operation_deadline=time.monotonic() + 0.5,
+            operation_timeout=0.5)
+        self.assertRaises(deadlines.OperationTimedOut, engine.run)
+        failure = engine.storage.get_execute_failures()['two']
+        self.assertEqual('operation_timeout', failure.exception.code)
+        self.assertEqual(['one', 'two', 'revert:two', 'revert:one'],
+                         LOG[self.key])
+
+    def test_step_after_operation_deadline_does_not_start(self):
+        engine, _run = self.engine(
+            three_steps(), operation_deadline=time.monotonic() - 1,
+            operation_timeout=60)
+        self.assertRaises(deadlines.OperationTimedOut, engine.run)
+        self.assertNotIn('one', LOG[self.key])
+
+    def test_revert_past_its_timeout_fails_the_flow(self):
+        HANG[self.key] = {'two': 1, 'revert:one': 1}
+        engine, _run = self.engine(hanging_revert(), step_timeout=0.2)
+        started = time.monotonic()
+        self.assertRaises(Exception, engine.run)
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(tf_states.FAILURE, engine.storage.get_flow_state())
+        failure = engine.storage.get_revert_failures()['one']
+        self.assertEqual('step_timeout', failure.exception.code)
+
+    def test_abandon_leaves_the_step_running(self):
+        HANG[self.key] = {'two': 1}
+        engine, run = self.engine(three_steps())
+        errors = []
+
+        def target():
+            try:
+                engine.run()
+            except BaseException as e:
+                errors.append(e)
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while 'two' not in LOG[self.key]:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        run.abandon()
+        thread.join(10)
+        self.assertFalse(thread.is_alive())
+        self.assertIsInstance(errors[0], deadlines.StepAbandoned)
+        # As a crash would leave it: the step running, nothing failed.
+        self.assertEqual(tf_states.RUNNING,
+                         engine.storage.get_atom_state('two'))
+        self.assertEqual(tf_states.RUNNING, engine.storage.get_flow_state())
+        self.assertEqual({}, engine.storage.get_execute_failures())
+
+    def test_steps_run_off_the_engine_thread(self):
+        seen = []
+
+        class Where(task.Task):
+            def execute(self):
+                seen.append(threading.current_thread())
+        flow = linear_flow.Flow('f').add(Where('w'))
+        engine, _run = self.engine(flow)
+        engine.run()
+        self.assertIsNot(threading.current_thread(), seen[0])
+        self.assertTrue(seen[0].daemon)
+
+
+class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
+    """A conductor service fails, reverts and moves on past deadlines."""
+
+    def setUp(self):
+        super().setUp()
+        self.open_gate_at_cleanup()
+        registry.register(_operation('node.three', 'three_steps',
+                                     step_timeout=0.5))
+        registry.register(_operation('node.hanging_revert',
+                                     'hanging_revert', step_timeout=0.5))
+        registry.register(_operation('node.three_slow', 'three_steps',
+                                     timeout=0.6))
+        registry.register(_operation('node.three_unbounded', 'three_steps'))
+
+    def events(self, task):
+        return [(e.event, e.state, (e.details or {}).get('code'))
+                for e in db_tasks.list_events(task.uuid)]
+
+    def test_stuck_step_fails_reverts_and_frees_the_worker(self):
+        self.start(workers=1)
+        stuck = self.submit(self.make_node(), operation='node.three')
+        HANG[stuck.uuid] = {'two': 1}
+        row = self.wait_for(stuck)
+        self.assertEqual('failed', row.state)
+        self.assertEqual('step_timeout', row.error['code'])
+        self.assertEqual('two', row.error['step'])
+        events = self.events(stuck)
+        self.assertIn(('two', 'failed', 'step_timeout'), events)
+        self.assertIn(('two', 'reverted', None), events)
+        self.assertIn(('one', 'reverted', None), events)
+        self.assertNotIn(('three', 'started', None), events)
+        # The only worker is free again.
+        row = self.wait_for(self.submit(self.make_node(),
+                                        operation='node.three'))
+        self.assertEqual('succeeded', row.state, row.error)
+        self.wait_board_empty()
+
+    def test_stuck_revert_ends_in_error(self):
+        self.start(workers=1)
+        node = self.make_node()
+        stuck = self.submit(node, operation='node.hanging_revert')
+        HANG[stuck.uuid] = {'two': 1, 'revert:one': 1}
+        row = self.wait_for(stuck)
+        self.assertEqual('error', row.state)
+        self.assertEqual('step_timeout', row.error['code'])
+        self.assertEqual('one', row.error['revert_step'])
+        self.assertEqual('error', db_nodes.get_node(node.uuid).sync_state)
+        row = self.wait_for(self.submit(self.make_node(),
+                                        operation='node.three'))
+        self.assertEqual('succeeded', row.state, row.error)
+
+    def test_operation_timeout_while_a_step_runs(self):
+        self.start(workers=1)
+        stuck = self.submit(self.make_node(), operation='node.three_slow')
+        HANG[stuck.uuid] = {'three': 1}
+        row = self.wait_for(stuck)
+        self.assertEqual('failed', row.state)
+        self.assertEqual('operation_timeout', row.error['code'])
+        self.assertEqual('three', row.error['step'])
+
+    def test_step_events_carry_the_attempt(self):
+        self.start(workers=1)
+        row = self.wait_for(self.submit(self.make_node(),
+                                        operation='node.three'))
+        self.assertEqual('succeeded', row.state, row.error)
+        events = db_tasks.list_events(row.uuid)
+        self.assertEqual(6, len(events))
+        self.assertEqual({1}, {e.details['attempt'] for e in events})
+
+
+class TestDrain(GateMixin, test_service.ServiceTestCase):
+    """stop() drains for a bounded time, then releases what still runs."""
+
+    def setUp(self):
+        super().setUp()
+        self.open_gate_at_cleanup()
+        registry.register(_operation('node.three', 'three_steps'))
+
+    def running(self, task, step, timeout=10):
+        deadline = time.monotonic() + timeout
+        while db_tasks.get_task(task.uuid).step != step:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+
+    def test_stop_releases_a_stuck_job_to_another_conductor(self):
+        svc = service.ConductorService(
+            async_conf.CONF, workers=1, persistence=self.persistence,
+            board_factory=self.open_board, host='testhost')
+        svc.start()
+        self.addCleanup(svc.stop, 1)
+        task = self.submit(self.make_node(), operation='node.three')
+        HANG[task.uuid] = {'two': 1}
+        self.running(task, 'two')
+        started = time.monotonic()
+        self.assertTrue(svc.stop(0.3))
+        # Bounded by the grace and the unwind, not by the step.
+        self.assertLess(time.monotonic() - started,
+                        0.3 + service.ConductorService.UNWIND_TIMEOUT + 5)
+        # The claim was released, not left to expire (30 s here).
+        job = next(iter(self.poster.iterjobs()))
+        self.assertIsNone(self.poster.find_owner(job))
+        self.assertEqual('running', db_tasks.get_task(task.uuid).state)
+        # Another conductor takes the job at once and runs the step again.
+        self.start(workers=1)
+        row = self.wait_for(task, timeout=10)
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertEqual(2, row.attempt)
+        self.assertEqual(['one', 'two', 'two', 'three'], LOG[task.uuid])
+        runs = [(e.event, e.state, e.details.get('attempt'))
+                for e in db_tasks.list_events(task.uuid)]
+        self.assertEqual([('one', 'started', 1), ('one', 'succeeded', 1),
+                          ('two', 'started', 1), ('two', 'started', 2),
+                          ('two', 'succeeded', 2), ('three', 'started', 2),
+                          ('three', 'succeeded', 2)], runs)
+        self.wait_board_empty()
+
+    def test_stop_waits_for_a_step_that_ends_in_time(self):
+        svc = service.ConductorService(
+            async_conf.CONF, workers=1, persistence=self.persistence,
+            board_factory=self.open_board, host='testhost')
+        svc.start()
+        self.addCleanup(svc.stop, 1)
+        task = self.submit(self.make_node(), operation='node.three')
+        HANG[task.uuid] = {'two': 1}
+        self.running(task, 'two')
+        threading.Timer(0.3, GATE.set).start()
+        self.assertTrue(svc.stop(10))
+        # The step ended within the grace: the flow stopped after it.
+        self.assertEqual(['one', 'two'], LOG[task.uuid])
+        job = next(iter(self.poster.iterjobs()))
+        self.assertIsNone(self.poster.find_owner(job))
+        self.start(workers=1)
+        row = self.wait_for(task)
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertEqual(['one', 'two', 'three'], LOG[task.uuid])
