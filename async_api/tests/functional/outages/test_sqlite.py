@@ -14,8 +14,10 @@ failed for the outage), and every write refused must have been a 503 with
 ``Retry-After``.
 """
 
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import time
 
@@ -53,6 +55,29 @@ class TestSQLiteWriteOutage(load.LoadTestMixin, base.ServiceTestCase):
     def _keep_log(self, exc_info):
         self.addDetail('all-log', testtools_content.text_content(
             self.service.read_log()[-200000:]))
+        self.addDetail('unfinished', testtools_content.text_content(
+            self._unfinished()))
+
+    def _unfinished(self):
+        """The unfinished tasks and their jobs, read from the file."""
+        lines = []
+        with sqlite3.connect('file:%s?mode=ro' % self.database,
+                             uri=True) as conn:
+            tasks = conn.execute(
+                "SELECT uuid, state, job_uuid, claim_epoch, attempt, "
+                "posted_at, updated_at FROM async_api_tasks WHERE state "
+                "NOT IN ('succeeded', 'failed', 'error', 'cancelled') "
+                "ORDER BY id").fetchall()
+            jobs = conn.execute(
+                "SELECT uuid, status, owner, epoch, claim_expires_at, "
+                "details FROM async_api_jobboard_jobs").fetchall()
+        by_task = {}
+        for job in jobs:
+            task_uuid = (json.loads(job[5] or '{}') or {}).get('task_uuid')
+            by_task.setdefault(task_uuid, []).append(job[:5])
+        for task in tasks:
+            lines.append('task %r jobs %r' % (task, by_task.get(task[0])))
+        return '\n'.join(lines) or 'none'
 
     def frozen_files(self):
         return [path for path in (self.database, self.database + '-wal')
