@@ -14,9 +14,9 @@ import async_api
 from async_api.baremetal.api import app as api_app
 from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
+from async_api.baremetal import conductors as bm_conductors
 from async_api.baremetal import config
 from async_api.baremetal.db import migration as baremetal_migration
-from async_api.baremetal import periodics
 from async_api.baremetal import wsgi_server
 
 LOG = log.getLogger(__name__)
@@ -31,10 +31,7 @@ def main(argv=None):
     # is adopted by the library before the bare-metal schema.
     async_api.upgrade_schema(database.engine)
     baremetal_migration.upgrade(database.engine)
-    conductors = async_api.ConductorService(
-        conf, workers=conf.async_api_conductor.workers, host=conf.host,
-        periodic_tasks=[periodics.PeriodicTasks(conf)])
-    conductors.start()
+    conductors = bm_conductors.start(conf)
     server = wsgi_server.WSGIServer(api_app.setup_app(conf),
                                     conf.api.host_ip, conf.api.port)
     server.start()
@@ -47,12 +44,7 @@ def main(argv=None):
     signum = signals.wait_for_stop()
     LOG.info('Signal %d received, stopping', signum)
     server.stop()
-    # Drains for at most [async_api_conductor]graceful_shutdown_timeout,
-    # then releases the jobs still running to other conductors.
-    if not conductors.stop():
-        LOG.warning('Exiting with steps still running; their jobs were '
-                    'released to other conductors')
-        signals.exit_now(0)
+    bm_conductors.stop(conductors)
     return 0
 
 
