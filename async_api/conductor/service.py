@@ -178,6 +178,11 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         if self._keeper is not None:
             claim = self._keeper.watch(job, self._jobboard, self._name,
                                        engine)
+        # At once: whatever fails from here on (compiling the flow may
+        # meet a database outage), _dispatch_job must stop renewing this
+        # claim, or the keeper holds the job for a run that is over, for
+        # good.
+        self._running.claim = claim
         task_uuid = job.details['task_uuid']
         run = getattr(self._running, 'run', None)
         reporter = listeners.TaskReporter(
@@ -188,8 +193,7 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         # Every step checks for a cancel before it starts.
         self._running.stop = (task_uuid, boundary.running(task_uuid))
         boundary.guard(engine, task_uuid)
-        # _dispatch_job reads these back once the engine has run.
-        self._running.claim = claim
+        # _dispatch_job reads it back once the engine has run.
         self._running.reporter = reporter
         listeners_.append(reporter)
         return listeners_

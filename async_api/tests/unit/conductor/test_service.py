@@ -230,6 +230,31 @@ class TestClaims(ServiceTestCase):
         self.assertEqual(1, row.attempt)
         self.wait_board_empty()
 
+    def test_failure_after_watching_lets_the_claim_go(self):
+        # Compiling the flow may meet a database outage after the claim
+        # is watched: the keeper must not go on renewing it for a run
+        # that is over, or the job stays claimed for good.
+        failed = []
+
+        def guard(engine, task_uuid):
+            failed.append(task_uuid)
+            raise RuntimeError('the database is away')
+
+        self.useFixture(fixtures.MockPatch(
+            'async_api.tasks.boundary.guard', side_effect=guard))
+        self.start(workers=1, board_factory=self.lease_only_board)
+        node = self.make_node()
+        self.submit(node)
+        keeper = self.services[-1].claim_keeper
+        deadline = time.monotonic() + 10
+        while not failed:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        # Once the run is over, nothing is left being renewed.
+        while keeper.claims():
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+
     def test_lost_claim_suspends_and_stops_reporting(self):
         self.start(workers=1, board_factory=self.lease_only_board)
         node = self.make_node(fake_delay={'set_power_state': 1.0})
