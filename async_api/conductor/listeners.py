@@ -65,6 +65,7 @@ from async_api.common import exception
 from async_api.common import outages
 from async_api.db import deferred
 from async_api.db import engine as db_engine
+from async_api.db import cancels as db_cancels
 from async_api.db import tasks as db_tasks
 from async_api import resources
 from async_api.common import states
@@ -362,7 +363,7 @@ class TaskReporter(listener_base.Listener):
 
     def _stop_before(self, name):
         """The task was cancelled (or ended): step ``name`` must not run."""
-        details = db_tasks.cancel_details(self.task_uuid)
+        details = db_cancels.cancel_details(self.task_uuid)
         if details is not None:
             reason = '%s before step %s' % (cancel.message(details), name)
         else:

@@ -16,7 +16,7 @@ import futurist
 from futurist import periodics
 from oslo_log import log
 
-from async_api.db import tasks as db_tasks
+from async_api.db import cancels as db_cancels
 from async_api.idempotency import store
 from async_api.tasks import boundary
 from async_api.tasks import cancel
@@ -72,9 +72,9 @@ def poll_cancels():
     :func:`async_api.tasks.boundary.check_cancel` while they wait.
     """
     stopped = 0
-    for task_uuid in db_tasks.cancel_requested_among(
+    for task_uuid in db_cancels.cancel_requested_among(
             boundary.running_tasks()):
-        details = db_tasks.cancel_details(task_uuid)
+        details = db_cancels.cancel_details(task_uuid)
         if boundary.stop(task_uuid, cancel.message(details)):
             stopped += 1
     return stopped

@@ -33,6 +33,7 @@ from oslo_utils import timeutils
 
 from async_api.common import exception
 from async_api import conf as async_conf
+from async_api.db import cancels as db_cancels
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.tasks import boundary
@@ -100,7 +101,7 @@ def cancel(context, task_uuid, conf=None, project_id=None):
     """
     conf = conf or async_conf.CONF
     who = requester(context) if context is not None else {}
-    event = {'event': db_tasks.CANCEL_EVENT, 'state': REQUESTED,
+    event = {'event': db_cancels.CANCEL_EVENT, 'state': REQUESTED,
              'details': who}
     for _attempt in range(_ATTEMPTS):
         task = db_tasks.get_task(task_uuid, project_id=project_id)
@@ -110,8 +111,8 @@ def cancel(context, task_uuid, conf=None, project_id=None):
             raise exception.TaskFinished(
                 'Task %s already ended %s; only an unfinished task can be '
                 'cancelled' % (task_uuid, task.state))
-        if task.state in db_tasks.WAITING and not task.claim_epoch:
-            done = db_tasks.cancel_waiting(task_uuid, {
+        if task.state in db_cancels.WAITING and not task.claim_epoch:
+            done = db_cancels.cancel_waiting(task_uuid, {
                 'state': states.CANCELLED,
                 'finished_at': timeutils.utcnow(),
                 'error': {'code': boundary.CANCELLED,
@@ -129,7 +130,7 @@ def cancel(context, task_uuid, conf=None, project_id=None):
                 'started' % (task_uuid, task.operation))
         if task.cancel_requested:
             return task
-        if db_tasks.request_cancel(task_uuid, event):
+        if db_cancels.request_cancel(task_uuid, event):
             LOG.info('Cancel of task %s (%s) requested', task_uuid,
                      task.state)
             # At once if this process runs it; else its conductor learns

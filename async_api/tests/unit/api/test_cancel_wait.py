@@ -5,6 +5,7 @@ import time
 
 from async_api.api import prefer
 from async_api.common import states
+from async_api.db import cancels as db_cancels
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.tasks import waiters
@@ -15,7 +16,7 @@ from flows import validate
 
 def cancel_events(task_uuid):
     return [e for e in db_tasks.list_events(task_uuid)
-            if e.event == db_tasks.CANCEL_EVENT]
+            if e.event == db_cancels.CANCEL_EVENT]
 
 
 class TestCancelAPI(base.APITestCase):

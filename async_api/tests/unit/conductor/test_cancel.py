@@ -11,6 +11,7 @@ from async_api.common import exception
 from async_api.common import states
 from async_api.conductor import periodics
 from async_api.db import lanes as db_lanes
+from async_api.db import cancels as db_cancels
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.tasks import boundary
@@ -54,7 +55,7 @@ PLAIN = registry.Operation(
 
 def cancel_events(task_uuid):
     return [e for e in db_tasks.list_events(task_uuid)
-            if e.event == db_tasks.CANCEL_EVENT]
+            if e.event == db_cancels.CANCEL_EVENT]
 
 
 class TestCancelWaiting(test_service.ServiceTestCase):
@@ -221,7 +222,7 @@ class TestCancelRunning(test_service.ServiceTestCase):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.01)
         # Asked from "another process": only the task row knows.
-        db_tasks.request_cancel(task.uuid, {
+        db_cancels.request_cancel(task.uuid, {
             'event': 'cancel', 'state': 'requested', 'details': {}})
         done = self.wait_for(task)
         self.assertEqual(states.CANCELLED, done.state, done.error)
@@ -237,7 +238,7 @@ class TestCancelRunning(test_service.ServiceTestCase):
         # even on a loaded machine.
         node = self.make_node(fake_delay={'set_power_state': 3.0})
         task = self.run_until_step(node)
-        self.assertTrue(db_tasks.request_cancel(
+        self.assertTrue(db_cancels.request_cancel(
             task.uuid, {'event': 'cancel', 'state': 'requested',
                         'details': {'user_id': 'u9'}}))
         done = self.wait_for(task)
@@ -280,7 +281,7 @@ class TestCancelRunning(test_service.ServiceTestCase):
     def test_poll_sets_the_flag_of_tasks_run_here(self):
         node = self.make_node(fake_delay={'set_power_state': 1.0})
         task = self.run_until_step(node)
-        db_tasks.request_cancel(task.uuid, {
+        db_cancels.request_cancel(task.uuid, {
             'event': 'cancel', 'state': 'requested', 'details': {}})
         self.assertFalse(boundary.stopping(task.uuid))
         self.assertEqual(1, periodics.poll_cancels())
