@@ -5,8 +5,8 @@ none of the library's hooks (:func:`async_api.api.app.make_hooks`). So
 each need has a fallback here instead of a hook it depends on:
 
 ``conf()``
-    The ``ConfigOpts`` the hooks attached (``request.cfg``), else the one
-    the service gave :func:`set_default_conf`, else oslo.config's global.
+    The ``ConfigOpts`` the hooks attached (``request.cfg``), else
+    oslo.config's global one.
 ``context()``
     ``request.context`` as a hook or middleware set it, else one built
     once per request from the headers keystonemiddleware sets.
@@ -26,12 +26,7 @@ from async_api.api import errors
 ENV_TASKS_PATH = 'async_api.tasks_path'
 ENV_STATUS = 'async_api.status'
 
-_DEFAULTS = {'conf': None, 'tasks_path': 'v1/tasks'}
-
-
-def set_default_conf(conf):
-    """The ``ConfigOpts`` used when a request carries none."""
-    _DEFAULTS['conf'] = conf
+_DEFAULTS = {'tasks_path': 'v1/tasks'}
 
 
 def set_tasks_path(path):
@@ -48,7 +43,7 @@ def set_tasks_path(path):
 
 def conf():
     found = getattr(pecan.request, 'cfg', None)
-    return found or _DEFAULTS['conf'] or cfg.CONF
+    return found or cfg.CONF
 
 
 def context():
