@@ -75,6 +75,18 @@ def unavailable(error):
     return None
 
 
+def client_error(fault):
+    """The error a client is answered for ``fault``, or None for a fault.
+
+    An :class:`~async_api.common.exception.AsyncApiError` as it is; an
+    outage as a 503 (:func:`unavailable`); anything else is a fault,
+    which the caller logs (:func:`log_fault`) and lets become a 500.
+    """
+    if isinstance(fault, exception.AsyncApiError):
+        return fault
+    return unavailable(fault)
+
+
 def body(environ, status, detail=None, code=None, title=None):
     """The API-SIG error document, as bytes."""
     title = title or http.client.responses.get(status, 'Error')

@@ -21,7 +21,6 @@ from wsmeext import pecan as wsmeext_pecan
 
 from async_api.api import errors
 from async_api.api import request
-from async_api.common import exception
 
 
 class _StatusError(wsme_exc.ClientSideError):
@@ -34,20 +33,17 @@ def _guard(function):
         environ = pecan.request.environ
         try:
             result = function(*args, **kwargs)
-        except exception.AsyncApiError as error:
-            errors.remember(environ, error)
-            raise _StatusError(error.detail, status_code=error.status)
         except wsme_exc.ClientSideError:
             raise
         except Exception as fault:
-            outage = errors.unavailable(fault)
-            if outage is not None:
-                errors.remember(environ, outage)
-                raise _StatusError(outage.detail, status_code=outage.status)
-            # WSME answers 500 on its own; log it with the request id that
-            # the client sees, so the two can be matched.
-            errors.log_fault(environ)
-            raise
+            error = errors.client_error(fault)
+            if error is None:
+                # WSME answers 500 on its own; log it with the request id
+                # that the client sees, so the two can be matched.
+                errors.log_fault(environ)
+                raise
+            errors.remember(environ, error)
+            raise _StatusError(error.detail, status_code=error.status)
         chosen = request.status()
         if chosen is not None and not isinstance(result, wsme_api.Response):
             # A 200 instead of the 202 of status_code (Prefer: wait).

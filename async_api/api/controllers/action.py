@@ -124,27 +124,24 @@ class ActionController(rest.RestController):
             params = self.params(body) if self.params else body
             task = accept(self.operation, self.resource_uuid, params,
                           resources=self.resources)
-        except exception.AsyncApiError as error:
-            errors.remember(environ, error)
-            for name, value in error.headers:
-                pecan.response.headers[name] = value
-            return self._error(environ, error.status, error.detail,
-                               error.code)
         except Exception as fault:
-            outage = errors.unavailable(fault)
-            if outage is None:
+            error = errors.client_error(fault)
+            if error is None:
                 errors.log_fault(environ)
                 raise
-            errors.remember(environ, outage)
-            return self._error(environ, outage.status, outage.detail,
-                               outage.code)
+            return self._error(environ, error)
         return json.dumps(wsme_json.tojson(task_types.Task, task))
 
     @staticmethod
-    def _error(environ, status, detail, code):
-        pecan.response.status = status
+    def _error(environ, error):
+        # Written here: the service's app may have no ErrorMiddleware.
+        errors.remember(environ, error)
+        pecan.response.status = error.status
         pecan.response.content_type = 'application/json'
-        return errors.body(environ, status, detail=detail, code=code)
+        for name, value in error.headers:
+            pecan.response.headers[name] = value
+        return errors.body(environ, error.status, detail=error.detail,
+                           code=error.code, title=error.title)
 
     @pecan.expose(content_type='application/json')
     def post(self):

@@ -4,7 +4,9 @@ No library hook or middleware here: the controllers must bring what they
 need, answer errors as API-SIG documents, and link to where they are.
 """
 
+import fixtures
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 import pecan
 import webtest
 
@@ -98,6 +100,18 @@ class TestMounted(base.TestCase):
             self.assertNotIn('Traceback', response.text)
         self.assertEqual([], async_api.list_tasks())
         self.assertEqual(0, self.operations.post.call_count)
+
+    def test_outage_is_503_with_retry_after(self):
+        # No ErrorMiddleware in this app: the controller writes the answer.
+        self.useFixture(fixtures.MockPatch(
+            'async_api.tasks.submit.submit',
+            side_effect=db_exc.DBConnectionError('the database is away')))
+        response = self.app.post_json('/v9/widgets/%s/power' % RESOURCE,
+                                      {'target': 'on'}, expect_errors=True)
+        self.assertEqual(503, response.status_int)
+        self.assertEqual('service_unavailable',
+                         response.json['errors'][0]['code'])
+        self.assertEqual('5', response.headers['Retry-After'])
 
     def test_other_methods_are_405(self):
         response = self.app.put_json('/v9/widgets/%s/power' % RESOURCE,
