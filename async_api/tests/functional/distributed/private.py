@@ -14,7 +14,9 @@ import fixtures
 import redis
 import sqlalchemy as sa
 
+from async_api.tests import db_fixtures
 from async_api.tests.functional import service
+from async_api.tests import servers
 
 
 def _pg_bin():
@@ -117,3 +119,26 @@ class PostgreSQLServer(fixtures.Fixture):
                     time.sleep(0.1)
         finally:
             engine.dispose()
+
+
+class PrivatePostgreSQLMixin:
+    """A distributed test whose database is a PostgreSQL server of its own
+    (so the test may stop it), with the jobboard on the run's Redis."""
+
+    BOARD = 'redis'
+
+    def make_database(self):
+        servers.require(self, servers.POSTGRESQL)
+        self.postgresql = self.useFixture(PostgreSQLServer())
+        # The cluster is thrown away with the test: no database to drop
+        # (a pooled admin connection would not survive the restart).
+        engine = sa.create_engine(self.postgresql.url)
+        try:
+            db_fixtures.migrate(engine)
+        finally:
+            engine.dispose()
+        return self.postgresql.url
+
+    def board_options(self):
+        url = servers.require(self, servers.REDIS)
+        return {'hosts': url.split('//', 1)[1]}

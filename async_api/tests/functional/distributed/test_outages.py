@@ -11,10 +11,8 @@ machine may lower it, say to 10).
 import os
 import time
 
-import sqlalchemy as sa
 
 from async_api.common import states
-from async_api.tests import db_fixtures
 from async_api.tests.functional.distributed import base
 from async_api.tests.functional.distributed import private
 from async_api.tests import servers
@@ -82,26 +80,9 @@ class TestRedisRestart(OutageMixin, base.DistributedTestCase):
         self.assert_conductors_alive()
 
 
-class TestDatabaseAway(OutageMixin, base.DistributedTestCase):
+class TestDatabaseAway(private.PrivatePostgreSQLMixin, OutageMixin,
+                       base.DistributedTestCase):
     """PostgreSQL (tasks, flow progress) goes away; the board stays up."""
-
-    BOARD = 'redis'
-
-    def make_database(self):
-        servers.require(self, servers.POSTGRESQL)
-        self.postgresql = self.useFixture(private.PostgreSQLServer())
-        # The cluster is thrown away with the test: no database to drop
-        # (a pooled admin connection would not survive the restart).
-        engine = sa.create_engine(self.postgresql.url)
-        try:
-            db_fixtures.migrate(engine)
-        finally:
-            engine.dispose()
-        return self.postgresql.url
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}
 
     def assert_unavailable(self, method, path, **kwargs):
         start = time.monotonic()

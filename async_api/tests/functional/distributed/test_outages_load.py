@@ -13,9 +13,7 @@ doc/source/admin/recovery.rst).
 import os
 import time
 
-import sqlalchemy as sa
 
-from async_api.tests import db_fixtures
 from async_api.tests.functional.distributed import base
 from async_api.tests.functional.distributed import private
 from async_api.tests.functional import load
@@ -60,21 +58,7 @@ class LoadOutage(load.LoadTestMixin, base.DistributedTestCase):
               % (what, seconds, accepted, refused, recovery))
 
 
-class TestPostgreSQLStopped(LoadOutage):
-
-    def make_database(self):
-        servers.require(self, servers.POSTGRESQL)
-        self.postgresql = self.useFixture(private.PostgreSQLServer())
-        engine = sa.create_engine(self.postgresql.url)
-        try:
-            db_fixtures.migrate(engine)
-        finally:
-            engine.dispose()
-        return self.postgresql.url
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}
+class TestPostgreSQLStopped(private.PrivatePostgreSQLMixin, LoadOutage):
 
     def test_postgresql_stopped_under_load(self):
         self.run_outage(self.postgresql.stop, self.postgresql.start,
