@@ -14,7 +14,10 @@ task to finish:
 ``respond-async`` is accepted and changes nothing (every answer is
 asynchronous unless a wait is asked for); with ``wait`` too it means the
 same as ``wait`` alone (RFC 7240, section 4.1). A preference that cannot
-be parsed is ignored, as the RFC asks, rather than refused.
+be parsed is ignored, as the RFC asks, rather than refused. Every answer
+that a ``wait`` preference could have changed carries ``Vary: Prefer``
+(RFC 7240, section 2), so that a cache never hands a waiting client the
+answer it stored for a polling one.
 
 The wait itself is :func:`async_api.tasks.waiters.wait`: the request's
 thread sleeps on an event that the conductor of this process sets when
@@ -75,6 +78,7 @@ def wait_for(task, project_id=None):
         ``Preference-Applied`` when it is not None
         (:func:`applied`).
     """
+    vary()
     if task.state in states.TERMINAL:
         return task, None
     conf = request.conf()
@@ -87,6 +91,17 @@ def wait_for(task, project_id=None):
     if task.state in states.TERMINAL:
         return task, seconds
     return task, None
+
+
+def vary():
+    """Add ``Prefer`` to the response's ``Vary`` header, once."""
+    headers = pecan.response.headers
+    present = [v.strip().lower()
+               for v in headers.get('Vary', '').split(',') if v.strip()]
+    if HEADER.lower() not in present and '*' not in present:
+        headers['Vary'] = ', '.join(
+            [v.strip() for v in headers.get('Vary', '').split(',')
+             if v.strip()] + [HEADER])
 
 
 def applied(seconds):

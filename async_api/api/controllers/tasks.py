@@ -132,6 +132,7 @@ class CancelController(rest.RestController):
                                  conf=request.conf(),
                                  project_id=_project_id())
         if row.state == states.CANCELLED:
+            prefer.vary()
             pecan.response.location = links.task_url(row.uuid)
             request.set_status(prefer.OK)
             return task_types.Task.from_db_obj(row)

@@ -127,6 +127,7 @@ class CancelWaitScenarios:
         self.assertEqual(200, response.status_code, response.text)
         self.assertEqual('succeeded', response.json()['state'])
         self.assertEqual('wait=30', response.headers['Preference-Applied'])
+        self.assertIn('Prefer', response.headers['Vary'])
         self.assertIn('/v1/tasks/%s' % response.json()['uuid'],
                       response.headers['Location'])
 
@@ -139,6 +140,7 @@ class CancelWaitScenarios:
         self.assertNotIn(response.json()['state'], states.TERMINAL)
         self.assertNotIn('Preference-Applied', response.headers)
         self.assertEqual('1', response.headers['Retry-After'])
+        self.assertIn('Prefer', response.headers['Vary'])
         # The task's own GET waits too.
         response = self.api('GET', '/v1/tasks/%s' % response.json()['uuid'],
                             headers={'Prefer': 'wait=30'}, timeout=60)

@@ -98,6 +98,22 @@ class ComputeMixin:
             expected += [(step, 'started'), (step, 'succeeded')]
         self.assertEqual(expected, events)
 
+    def test_prefer_wait_answers_the_finished_task(self):
+        # The service's own action controller (async_api.ActionController)
+        # honours Prefer: wait as the library's task controllers do.
+        server = self.client.create_server()
+        response = self.client.action(server, 'reboot', {'type': 'SOFT'},
+                                      headers={'Prefer': 'wait=60'},
+                                      timeout=90)
+        self.assertEqual(200, response.status_code, response.text)
+        task = response.json()
+        self.assertEqual(states.SUCCEEDED, task['state'], task)
+        self.assertEqual('wait=30', response.headers['Preference-Applied'])
+        self.assertIn('Prefer', response.headers['Vary'])
+        self.assertNotIn('Retry-After', response.headers)
+        self.assertTrue(response.headers['Location'].endswith(
+            '/v2/tasks/%s' % task['uuid']), response.headers['Location'])
+
     def test_tasks_on_one_server_run_in_the_order_accepted(self):
         server = self.client.create_server()
         accepted = [
