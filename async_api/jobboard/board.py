@@ -370,23 +370,34 @@ class SQLAlchemyJobBoard(base.JobBoard):
     @base.check_who
     def consume(self, job, who):
         """Delete ``job``: done. Only the current claim (epoch) may."""
-        self._fenced_write('consume', job, who, stmts.consume(
+        self._finishing_write('consume', job, who, stmts.consume(
             self._path, job.uuid, who, job.epoch))
-        self._keeper.release(job)
 
     @base.check_who
     def abandon(self, job, who):
         """Release the claim so that ``job`` can be claimed again."""
-        self._fenced_write('abandon', job, who, stmts.abandon(
+        self._finishing_write('abandon', job, who, stmts.abandon(
             self._path, job.uuid, who, job.epoch))
-        self._keeper.release(job)
 
     @base.check_who
     def trash(self, job, who):
         """Take ``job`` off the board, keeping its row (``trashed``)."""
-        self._fenced_write('trash', job, who, stmts.trash(
+        self._finishing_write('trash', job, who, stmts.trash(
             self._path, job.uuid, who, job.epoch))
-        self._keeper.release(job)
+
+    def _finishing_write(self, action, job, who, statement):
+        """A consume, abandon or trash: the claimer is done with ``job``.
+
+        The lease is no longer renewed whether the write succeeds or not.
+        If the database refused it (an outage), the claim then lapses
+        within ``claim_expiry`` and another conductor takes the job up
+        again; renewing it would keep a claim alive for a run that is
+        over, and the job (and the lane behind its task) stuck for good.
+        """
+        try:
+            self._fenced_write(action, job, who, statement)
+        finally:
+            self._keeper.release(job)
 
     def _renew(self, job, expiry):
         if job.owner is None:

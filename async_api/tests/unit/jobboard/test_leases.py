@@ -4,7 +4,9 @@ import datetime
 import time
 
 import fixtures
+from oslo_db import exception as db_exc
 from oslo_utils import timeutils
+from taskflow import exceptions as tf_exc
 from taskflow import states
 
 from async_api.tests import base
@@ -81,6 +83,30 @@ class LeaseTestsMixin:
         board.close()
         time.sleep(0.5)
         self.assertIsNone(observer.find_owner(job))
+
+    def test_failed_finish_stops_renewing(self):
+        # A consume or abandon that the database refuses (an outage) ends
+        # the renewals all the same: the lease lapses and another
+        # conductor can take the job up, instead of a claim kept alive
+        # for a run that is over.
+        for finish in ('consume', 'abandon', 'trash'):
+            board = self._board(claim_expiry=0.4, renew_interval=0.1)
+            observer = self._board(path=board.path)
+            job = board.post(finish)
+            board.claim(job, 'conductor')
+            with fixtures.MonkeyPatch(
+                    'async_api.jobboard.statements.run',
+                    self._refused):
+                self.assertRaises(tf_exc.JobFailure,
+                                  getattr(board, finish), job, 'conductor')
+            time.sleep(0.8)
+            self.assertIsNone(observer.find_owner(job), finish)
+            self.assertEqual([job.uuid], [j.uuid for j in observer.iterjobs(
+                only_unclaimed=True)], finish)
+
+    @staticmethod
+    def _refused(*args, **kwargs):
+        raise db_exc.DBError('attempt to write a readonly database')
 
     def test_explicit_expiry_is_not_auto_renewed(self):
         board = self._board(claim_expiry=5, renew_interval=0.05)
