@@ -84,15 +84,6 @@ class TestSQLiteWriteOutage(load.LoadTestMixin, base.ServiceTestCase):
                 if os.path.exists(path)]
 
     def test_heals_after_write_outage(self):
-        # Known issue, open: in about half the runs one lane's head stays
-        # pending (or running) after the fault clears, claims renewed
-        # after the outage find their job gone, and the reconciler posts
-        # the head once and never again. Quarantined until that is fixed,
-        # so that the suite stays a verdict; run it by hand with
-        # ASYNC_API_TEST_SQLITE_OUTAGE_LOAD=1.
-        if os.environ.get('ASYNC_API_TEST_SQLITE_OUTAGE_LOAD') != '1':
-            self.skipTest('quarantined: a lane head can stay stuck after '
-                          'a SQLite write outage under load (open issue)')
         work = self.start_load()
         self.wait_until_accepted(work, 2 * load.CLIENTS)
         frozen = self.frozen_files()
