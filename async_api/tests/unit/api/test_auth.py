@@ -11,6 +11,7 @@ import base64
 import os
 
 import bcrypt
+import fixtures
 from oslo_config import cfg
 import pecan
 import webtest
@@ -171,6 +172,56 @@ class TestHttpBasic(AuthTestCase):
         self.assertEqual('apache', self.whoami(
             self.app, **basic('apache', 'pw'))['user_id'])
 
+    def count_bcrypt(self):
+        calls = []
+        real = bcrypt.checkpw
+
+        def counted(password, hashed):
+            calls.append(hashed)
+            return real(password, hashed)
+
+        self.useFixture(fixtures.MockPatch('bcrypt.checkpw', counted))
+        return calls
+
+    def test_checked_credentials_are_remembered(self):
+        calls = self.count_bcrypt()
+        for _ in range(3):
+            self.whoami(self.app, **basic('ann', 'ann-pw'))
+        self.assertEqual(1, len(calls))
+
+    def test_wrong_password_is_never_remembered(self):
+        self.whoami(self.app, **basic('ann', 'ann-pw'))
+        calls = self.count_bcrypt()
+        for _ in range(2):
+            self.assertEqual(401, self.app.get(
+                '/whoami', headers=basic('ann', 'r00t'),
+                expect_errors=True).status_int)
+        self.assertEqual(2, len(calls))
+
+    def test_changed_password_applies_at_once(self):
+        self.whoami(self.app, **basic('ann', 'ann-pw'))
+        hashed = bcrypt.hashpw(b'new-pw', bcrypt.gensalt(rounds=4))
+        with open(self.user_file, 'w') as f:
+            f.write('ann:%s\n' % hashed.decode())
+        self.assertEqual(401, self.app.get(
+            '/whoami', headers=basic('ann', 'ann-pw'),
+            expect_errors=True).status_int)
+        self.assertEqual('ann', self.whoami(
+            self.app, **basic('ann', 'new-pw'))['user_id'])
+        # Removed: refused, though just checked.
+        with open(self.user_file, 'w') as f:
+            f.write('root:%s\n' % hashed.decode())
+        self.assertEqual(401, self.app.get(
+            '/whoami', headers=basic('ann', 'new-pw'),
+            expect_errors=True).status_int)
+
+    def test_unknown_user_costs_a_bcrypt_check(self):
+        # Else the time of a 401 would tell which users exist.
+        calls = self.count_bcrypt()
+        self.app.get('/whoami', headers=basic('bob', 'x'), expect_errors=True)
+        self.assertEqual(1, len(calls))
+        self.assertTrue(calls[0].startswith(b'$2b$04$'))
+
     def test_unreadable_file_stops_the_service(self):
         self.assertRaises(ValueError, async_api.Authentication, 'http_basic',
                           user_file=os.path.join(self.state_path, 'nope'))
@@ -195,6 +246,25 @@ class TestKeystone(AuthTestCase):
                          {k: body[k] for k in ('user_id', 'project_id',
                                                'roles', 'is_admin',
                                                'system_scope')})
+
+    def test_no_token_is_unauthorized(self):
+        # auth_token answers a request without a token itself, from
+        # [keystone_authtoken] in the configuration file: no Keystone is
+        # needed to refuse it.
+        path = os.path.join(self.state_path, 'keystone.conf')
+        with open(path, 'w') as f:
+            f.write('[keystone_authtoken]\nwww_authenticate_uri = '
+                    'http://keystone.invalid/identity\n')
+        cfg.CONF(['--config-file', path], project='async_api',
+                 default_config_files=[])
+        app = self.serve(async_api.Authentication('keystone'))
+        response = app.get('/whoami', headers=FORGED, expect_errors=True)
+        self.assertEqual(401, response.status_int)
+        self.assertEqual('Keystone uri="http://keystone.invalid/identity"',
+                         response.headers['WWW-Authenticate'])
+        [error] = response.json['errors']
+        self.assertEqual(('unauthorized', 401, 'Unauthorized'),
+                         (error['code'], error['status'], error['title']))
 
     def test_reads_keystone_authtoken_group(self):
         self.serve(async_api.Authentication('keystone'))
