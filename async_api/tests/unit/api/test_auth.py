@@ -247,17 +247,37 @@ class TestKeystone(AuthTestCase):
                                                'roles', 'is_admin',
                                                'system_scope')})
 
-    def test_no_token_is_unauthorized(self):
-        # auth_token answers a request without a token itself, from
-        # [keystone_authtoken] in the configuration file: no Keystone is
-        # needed to refuse it.
+    def keystone(self, **options):
+        """The app behind auth_token, configured from a file alone."""
         path = os.path.join(self.state_path, 'keystone.conf')
         with open(path, 'w') as f:
             f.write('[keystone_authtoken]\nwww_authenticate_uri = '
                     'http://keystone.invalid/identity\n')
+            for item in options.items():
+                f.write('%s = %s\n' % item)
         cfg.CONF(['--config-file', path], project='async_api',
                  default_config_files=[])
-        app = self.serve(async_api.Authentication('keystone'))
+        return self.serve(async_api.Authentication('keystone'))
+
+    def test_delayed_decision_reaches_no_app(self):
+        # delay_auth_decision lets a request without a valid token pass
+        # auth_token, marked Invalid; it must still be refused, not served
+        # with an empty identity (which would be no project's, so all).
+        app = self.keystone(delay_auth_decision='true')
+        response = app.get('/whoami', headers=FORGED, expect_errors=True)
+        self.assertEqual(401, response.status_int)
+        self.assertEqual('Keystone uri="http://keystone.invalid/identity"',
+                         response.headers['WWW-Authenticate'])
+        [error] = response.json['errors']
+        self.assertEqual(('unauthorized', 'A valid Keystone token is '
+                                          'required.'),
+                         (error['code'], error['detail']))
+
+    def test_no_token_is_unauthorized(self):
+        # auth_token answers a request without a token itself, from
+        # [keystone_authtoken] in the configuration file: no Keystone is
+        # needed to refuse it.
+        app = self.keystone()
         response = app.get('/whoami', headers=FORGED, expect_errors=True)
         self.assertEqual(401, response.status_int)
         self.assertEqual('Keystone uri="http://keystone.invalid/identity"',
@@ -279,7 +299,8 @@ class TestKeystone(AuthTestCase):
             return [b'']
 
         environ = {'REQUEST_METHOD': 'GET', 'PATH_INFO': '/',
-                   'openstack.request_id': 'req-1'}
+                   'openstack.request_id': 'req-1',
+                   'HTTP_X_IDENTITY_STATUS': 'Confirmed'}
         environ.update(('HTTP_' + name.upper().replace('-', '_'), value)
                        for name, value in headers.items())
         auth._KeystoneContext(app)(environ, lambda *a: None)
