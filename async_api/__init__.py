@@ -68,6 +68,9 @@ _EXPORTS = {
     # Errors
     'exception': ('async_api.common.exception', None),
     'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
+    # Safe to expose: failures and the log
+    'describe_failure': ('async_api.tasks.failures', 'describe'),
+    'install_log_masking': ('async_api.common.log_masking', 'install'),
 }
 
 __all__ = sorted(_EXPORTS)
