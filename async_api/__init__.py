@@ -71,6 +71,7 @@ _EXPORTS = {
     # Safe to expose: failures and the log
     'describe_failure': ('async_api.tasks.failures', 'describe'),
     'install_log_masking': ('async_api.common.log_masking', 'install'),
+    'openapi': ('async_api.api.openapi', None),
 }
 
 __all__ = sorted(_EXPORTS)
