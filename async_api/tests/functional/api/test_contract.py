@@ -35,6 +35,22 @@ CHECKS = ('not_a_server_error', 'status_code_conformance',
 _GENERATED = re.compile(r'(\d+) generated')
 
 
+def argv(url, max_examples):
+    """The schemathesis command line against the service at ``url``."""
+    return [
+        sys.executable, '-m', 'schemathesis.cli', 'run',
+        url + '/v1/openapi.json', '--url', url,
+        '--checks', ','.join(CHECKS),
+        '--max-examples', str(max_examples),
+        '--seed', SEED,
+        '--workers', '2',
+        '--request-timeout', '30',
+        '--generation-database', 'none',
+        '--generation-with-security-parameters', 'false',
+        '--no-color', '--warnings', 'off',
+    ]
+
+
 class TestContract(base.ServiceTestCase):
 
     def setUp(self):
@@ -46,20 +62,9 @@ class TestContract(base.ServiceTestCase):
         document = self.api('GET', '/v1/openapi.json')
         self.assertEqual(200, document.status_code, document.text)
         self.assertEqual('3.1.0', document.json()['openapi'])
-        argv = [
-            sys.executable, '-m', 'schemathesis.cli', 'run',
-            self.url + '/v1/openapi.json', '--url', self.url,
-            '--checks', ','.join(CHECKS),
-            '--max-examples', str(MAX_EXAMPLES),
-            '--seed', SEED,
-            '--workers', '2',
-            '--request-timeout', '30',
-            '--generation-database', 'none',
-            '--generation-with-security-parameters', 'false',
-            '--no-color', '--warnings', 'off',
-        ]
         result = subprocess.run(
-            argv, capture_output=True, text=True, timeout=900,
+            argv(self.url, MAX_EXAMPLES), capture_output=True, text=True,
+            timeout=230,
             cwd=self.state_path, env=dict(os.environ, NO_COLOR='1'))
         output = result.stdout + result.stderr
         found = _GENERATED.findall(output)
