@@ -70,6 +70,10 @@ _EXPORTS = {
     'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
     # Authentication
     'Authentication': ('async_api.api.auth', 'Authentication'),
+    # Safe to expose: failures and the log
+    'describe_failure': ('async_api.tasks.failures', 'describe'),
+    'install_log_masking': ('async_api.common.log_masking', 'install'),
+    'openapi': ('async_api.api.openapi', None),
 }
 
 __all__ = sorted(_EXPORTS)

@@ -172,11 +172,27 @@ def wait_for_power_state(task_uuid, resource_uuid, driver_name, expected,
         time.sleep(interval)
 
 
-def failure_message(flow_failures):
-    """One line naming the step that failed first and why."""
+def failure_message(flow_failures, request_id=None):
+    """One line naming the step that failed first and why.
+
+    Only what a client may see (:func:`async_api.describe_failure`): a
+    database error's SQL and parameters stay in the conductor's log,
+    beside ``request_id``.
+    """
     for name, failure in (flow_failures or {}).items():
-        return '%s failed: %s' % (name, failure.exception_str)
+        return '%s failed: %s' % (name, async_api.describe_failure(
+            failure, request_id)['message'])
     return 'The operation failed'
+
+
+def _request_id(task_uuid):
+    try:
+        return async_api.get_task(task_uuid).request_id
+    except Exception:
+        # Only a pointer into the log: the revert goes on without it.
+        LOG.warning('Could not read the request id of task %s', task_uuid,
+                    exc_info=True)
+        return None
 
 
 class MarkNodeOnRevert(task.Task):
@@ -193,7 +209,8 @@ class MarkNodeOnRevert(task.Task):
         pass
 
     def revert(self, resource_uuid, task_uuid, *args, **kwargs):
-        message = failure_message(kwargs.get('flow_failures'))
+        message = failure_message(kwargs.get('flow_failures'),
+                                  _request_id(task_uuid))
         try:
             db_nodes.update_node(resource_uuid, {
                 'target_power_state': None,

@@ -14,7 +14,9 @@ that a malformed one is a 4xx API-SIG error that stores nothing, never a
   ``[async_api_api]max_json_depth``, or is not an object (an array for
   ``PATCH``, RFC 6902) is ``400``.
 
-The body is put back, unchanged, for whatever reads it next.
+The body is put back, unchanged, for whatever reads it next. The body
+of another method (``GET``, ``DELETE``) is dropped unread, and so is the
+``Content-Type`` of a request without a body.
 """
 
 import io
@@ -104,11 +106,18 @@ class JsonBodyMiddleware:
         self.conf = conf
 
     def __call__(self, environ, start_response):
+        raw = b''
         if environ.get('REQUEST_METHOD') in _METHODS:
             options = self.conf.async_api_api
             raw = _read(environ, options.max_request_body_size)
             if raw:
                 check(environ, raw, options.max_json_depth)
-            environ['wsgi.input'] = io.BytesIO(raw)
-            environ['CONTENT_LENGTH'] = str(len(raw))
+        # Other methods' bodies mean nothing here and are dropped unread.
+        # Without a body, a Content-Type describes nothing, and dropping
+        # it keeps WebOb from parsing a "form" (a multipart type without
+        # a boundary was a 500).
+        environ['wsgi.input'] = io.BytesIO(raw)
+        environ['CONTENT_LENGTH'] = str(len(raw))
+        if not raw:
+            environ.pop('CONTENT_TYPE', None)
         return self.app(environ, start_response)

@@ -22,6 +22,8 @@ def prepare(argv, prog):
     hooks.register()
     conf(argv, project='async_api', prog=prog)
     log.setup(conf, 'async_api')
+    # No secret in any log line, at any level.
+    async_api.install_log_masking()
     async_api.setup_database(conf)
     async_api.check_persistence(conf)
     async_api.check_jobboard(conf)

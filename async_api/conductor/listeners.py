@@ -50,7 +50,6 @@ board for another attempt rather than consuming it unreported.
 """
 
 import json
-import re
 
 from oslo_log import log
 from oslo_utils import timeutils
@@ -71,6 +70,7 @@ from async_api import resources
 from async_api.common import states
 from async_api.tasks import boundary
 from async_api.tasks import cancel
+from async_api.tasks import failures as task_failures
 
 LOG = log.getLogger(__name__)
 
@@ -79,8 +79,6 @@ RESULT_SYMBOL = 'result'
 
 #: Error code when a failure carries no code of its own.
 DEFAULT_ERROR_CODE = 'step_failed'
-
-_CODE_RE = re.compile(r'^[a-z][a-z0-9_]*$')
 
 _EVENT_STATES = {
     tf_states.RUNNING: states.STEP_STARTED,
@@ -105,14 +103,12 @@ def error_code(failure):
     """A stable snake_case code for a TaskFlow failure.
 
     The exception's ``code`` attribute when it has a valid one (async_api
-    errors, driver errors, flow errors), else :data:`DEFAULT_ERROR_CODE`.
-    Failures loaded back from persistence have no exception object; they
-    get the default too.
+    errors, driver errors, flow errors), ``database_error`` for a
+    database error, else :data:`DEFAULT_ERROR_CODE` (see
+    :mod:`async_api.tasks.failures`, which also says what message a
+    client may see).
     """
-    code = getattr(failure.exception, 'code', None)
-    if isinstance(code, str) and _CODE_RE.match(code):
-        return code
-    return DEFAULT_ERROR_CODE
+    return task_failures.classify(failure)[0]
 
 
 def _jsonable(value):
@@ -169,6 +165,7 @@ class TaskReporter(listener_base.Listener):
         self._atom_names = None
         self._first_failure = None
         self._revert_failure = None
+        self._request_id_read = None
         #: ``(step, error)`` of the outage that suspended the run, if any.
         self.outage = None
         self._before_outage = None
@@ -308,8 +305,12 @@ class TaskReporter(listener_base.Listener):
             event_details['attempt'] = self.attempt
         traceback = None
         if isinstance(result, tf_failure.Failure):
-            event_details.update(code=error_code(result),
-                                 message=result.exception_str)
+            # What a client may see; the whole text goes to the log.
+            event_details.update(task_failures.describe(
+                result, self._request_id()))
+            if state in (tf_states.FAILURE, tf_states.REVERT_FAILURE):
+                task_failures.log_detail(result, self.task_uuid, name,
+                                         self._request_id())
             traceback = result.traceback_str
             if state == tf_states.FAILURE and self._first_failure is None:
                 self._first_failure = (name, result)
@@ -450,15 +451,30 @@ class TaskReporter(listener_base.Listener):
             return {'code': DEFAULT_ERROR_CODE,
                     'message': 'The operation failed', 'step': None}
         step, failure = self._first_failure
-        error = {'code': error_code(failure),
-                 'message': failure.exception_str, 'step': step}
+        error = dict(task_failures.describe(failure, self._request_id()),
+                     step=step)
         if self._revert_failure is not None:
             revert_step, revert_failure = self._revert_failure
             error['message'] = ('%s; then reverting %s failed: %s'
-                                % (failure.exception_str, revert_step,
-                                   revert_failure.exception_str))
+                                % (error['message'], revert_step,
+                                   task_failures.describe(
+                                       revert_failure,
+                                       self._request_id())['message']))
             error['revert_step'] = revert_step
         return error
+
+    def _request_id(self):
+        """The id of the request that asked for the task (read once)."""
+        if self._request_id_read is None:
+            try:
+                self._request_id_read = (
+                    db_tasks.get_task(self.task_uuid).request_id or '')
+            except Exception:
+                # Only a pointer into the log: not worth failing over.
+                LOG.warning('Could not read the request id of task %s',
+                            self.task_uuid, exc_info=True)
+                return None
+        return self._request_id_read or None
 
     def _finish(self, state, result=None, error=None):
         values = {'state': state, 'finished_at': timeutils.utcnow(),

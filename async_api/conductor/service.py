@@ -76,6 +76,7 @@ from async_api.jobboard import factory as board_factory
 from async_api.operations import registry
 from async_api.persistence import factory as persistence_factory
 from async_api.tasks import boundary
+from async_api.tasks import failures
 from async_api.tasks import lanes
 from async_api.tasks import waiters
 from async_api.common import states
@@ -330,7 +331,8 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             'state': states.FAILED,
             'finished_at': timeutils.utcnow(),
             'error': {'code': 'flow_load_failed',
-                      'message': 'The flow could not be built: %s' % error,
+                      'message': 'The flow could not be built: %s'
+                                 % failures.describe(error)['message'],
                       'step': None},
         }, (states.PENDING, states.RUNNING), fence)
 

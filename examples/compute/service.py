@@ -52,6 +52,8 @@ def prepare(argv):
     log.register_options(conf)
     conf(argv, project='compute', prog='compute')
     log.setup(conf, 'compute')
+    # Secrets (passwords, URL credentials) are masked in every log line.
+    async_api.install_log_masking()
     operations.register()
     async_api.setup_database(conf)
     return conf

@@ -73,7 +73,9 @@ class NodeValidateController(rest.RestController):
         """The stored validation result and when it was made."""
         node = db_nodes.get_node(
             self.node_ident, project_id=pecan.request.context.project_id)
-        return Validation(interfaces=node.validation or None,
+        # A driver's reason may quote an address with its credentials.
+        return Validation(interfaces=async_api.masking.mask(
+                              node.validation) or None,
                           validated_at=async_api.api_types.utc(
                               node.validated_at))
 

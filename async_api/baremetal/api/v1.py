@@ -4,6 +4,7 @@ import pecan
 
 import async_api
 from async_api.baremetal.api import nodes
+from async_api.baremetal.api import openapi
 
 
 class V1Controller:
@@ -26,3 +27,7 @@ class V1Controller:
             'nodes': [async_api.links.make('self', 'v1', 'nodes')],
             'tasks': [async_api.links.make('self', 'v1', 'tasks')],
         }
+
+
+# A dot is not valid in a Python name: the document is routed by hand.
+pecan.route(V1Controller, 'openapi.json', openapi.controller)

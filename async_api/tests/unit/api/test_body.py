@@ -100,3 +100,19 @@ class TestRequestBodies(base.APITestCase):
                              headers={'X-Project-Id': 'p' * 256})
         self.assertEqual(201, response.status_int, response.text)
         self.assertIsNone(db_nodes.get_node('n2').project_id)
+
+    def test_form_content_type_without_a_body(self):
+        # Found by the contract test: WebOb parsed a "form" of a request
+        # without a body, and a multipart type without a boundary was a
+        # 500.
+        for method, path, status in (('DELETE', '/v1/nodes/absent', 404),
+                                     ('GET', '/v1/nodes/n1', 200),
+                                     ('DELETE', '/v1/nodes/n1', 204)):
+            response = self.send(method, path, b'',
+                                 content_type='multipart/form-data')
+            self.assertEqual(status, response.status_int, response.text)
+
+    def test_body_of_a_delete_is_dropped_unread(self):
+        response = self.send('DELETE', '/v1/nodes/n1', b'--x\r\n',
+                             content_type='multipart/form-data')
+        self.assertEqual(204, response.status_int, response.text)

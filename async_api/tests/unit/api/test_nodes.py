@@ -324,3 +324,13 @@ class TestSecrets(base.APITestCase):
                          error['detail']))
         self.assertEqual(1, len(answers), answers)
         self.assertEqual(400, answers.pop()[0])
+
+    def test_no_secret_in_the_stored_validation(self):
+        node = db_nodes.get_node('n1')
+        db_nodes.update_node(node.uuid, {'validation': {'power': {
+            'result': False,
+            'reason': 'cannot reach https://admin:right@bmc/redfish'}}})
+        body = self.get_json('/v1/nodes/n1/validate')
+        self.assertNotIn('right', str(body))
+        self.assertEqual('cannot reach https://admin:******@bmc/redfish',
+                         body['interfaces']['power']['reason'])

@@ -1,5 +1,6 @@
 import fixtures
 from oslo_db import exception as db_exc
+from sqlalchemy import exc as sqlalchemy_exc
 import taskflow.engines
 from taskflow.patterns import linear_flow
 from taskflow.persistence.backends import impl_memory
@@ -45,10 +46,12 @@ class TestErrorCode(base.base.TestCase):
                          listeners.error_code(self._failure(error)))
 
     def test_loaded_failure(self):
-        # A failure read back from persistence has no exception object.
+        # A failure read back from persistence has no exception object:
+        # its class, found by name, still has its code.
         loaded = tf_failure.Failure.from_dict(self._failure(
             driver_base.DriverError('x')).to_dict())
-        self.assertEqual('step_failed', listeners.error_code(loaded))
+        self.assertIsNone(loaded.exception)
+        self.assertEqual('driver_error', listeners.error_code(loaded))
 
 
 class TestTaskReporter(base.FlowTestCase):
@@ -369,3 +372,45 @@ class TestOutageSuspends(base.FlowTestCase):
         self.assertEqual('one', reporter.outage[0])
         # TaskFlow had scheduled the step already; the next one never ran.
         self.assertNotIn(('run', 'two'), log)
+
+
+class _DatabaseFailure(task_base.Task):
+    """Fails as a database error does: SQL and parameters in its text."""
+
+    def execute(self):
+        raise sqlalchemy_exc.IntegrityError(
+            'UPDATE nodes SET driver_info=? WHERE uuid=?',
+            ('{"ipmi_password": "hunter2"}', 'x'),
+            Exception('CHECK constraint failed'))
+
+
+class TestSafeErrors(base.FlowTestCase):
+    """Task errors, events and last_error carry no SQL, no parameters."""
+
+    def test_database_error_in_a_step(self):
+        node = self.make_node()
+        task = self.make_task(node, 'on', request_id='req-safe-1')
+        flow = linear_flow.Flow('db').add(
+            common.MarkNodeOnRevert('mark'), _DatabaseFailure('write'))
+        engine = taskflow.engines.load(flow, store=self.store(task),
+                                       engine='serial')
+        with listeners.TaskReporter(engine, task.uuid, host='c1'):
+            self.assertRaises(sqlalchemy_exc.IntegrityError, engine.run)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('failed', task.state)
+        self.assertEqual('database_error', task.error['code'])
+        self.assertEqual('write', task.error['step'])
+        failed = [e for e in db_tasks.list_events(task.uuid)
+                  if e.state == 'failed'][0]
+        self.assertEqual('database_error', failed.details['code'])
+        last_error = db_nodes.get_node(node.uuid).last_error
+        for shown in (task.error['message'], failed.details['message'],
+                      last_error):
+            self.assertIn('req-safe-1', shown)
+            for secret in ('hunter2', 'UPDATE', 'parameters'):
+                self.assertNotIn(secret, shown)
+        # The whole detail is in the log, beside the request id.
+        line = [line for line in self.logger.output.splitlines()
+                if 'req-safe-1' in line][0]
+        self.assertIn('database_error', line)
+        self.assertIn('UPDATE nodes SET driver_info', self.logger.output)
