@@ -7,6 +7,8 @@ resources, ``Conflict`` for its rules)::
 
     AsyncApiError
     ├── InvalidParameter        400 invalid_parameter
+    ├── Forbidden               403 forbidden
+    │   └── PolicyNotAuthorized 403 policy_not_authorized
     ├── NotFound                404 <resource>_not_found
     │   ├── TaskNotFound        404 task_not_found
     │   └── OperationNotFound   404 operation_not_found
@@ -44,6 +46,23 @@ class InvalidParameter(AsyncApiError):
     status = 400
     code = 'invalid_parameter'
     title = 'Invalid parameter'
+
+
+class Forbidden(AsyncApiError):
+    status = 403
+    code = 'forbidden'
+    title = 'Forbidden'
+
+
+class PolicyNotAuthorized(Forbidden):
+    """The policy refuses the caller this action on an object it sees.
+
+    Objects of other projects are not found (404) instead, so that a
+    refusal never tells that they exist.
+    """
+
+    code = 'policy_not_authorized'
+    title = 'Not authorized by policy'
 
 
 class NotFound(AsyncApiError):
