@@ -23,7 +23,8 @@ class NoAuthContextHook(hooks.PecanHook):
 
     With ``[api]auth_strategy = noauth`` nobody is authenticated: the
     project and user are whatever the ``X-Project-Id`` and ``X-User-Id``
-    headers say, or None (which sees every project).
+    headers say. Without a project the caller is an administrator (it
+    sees every project); with one, a member of that project.
     """
 
     def __init__(self, conf):
@@ -37,8 +38,11 @@ class NoAuthContextHook(hooks.PecanHook):
         if self.conf.api.auth_strategy == 'noauth':
             project_id = _header(request, 'X-Project-Id')
             user_id = _header(request, 'X-User-Id')
+        admin = project_id is None
         request.context = context.RequestContext(
             request_id=async_api.errors.request_id(request.environ),
             project_id=project_id,
             user_id=user_id,
-            is_admin=False)
+            roles=['admin', 'member', 'reader'] if admin
+            else ['member', 'reader'],
+            is_admin=admin)
