@@ -14,13 +14,11 @@ from async_api.baremetal import conf as async_conf
 from async_api.baremetal import hooks
 
 
-def setup_app(conf=None, context_hook=None):
+def setup_app(conf=None):
     """Build the WSGI application.
 
     :param conf: an oslo.config ``ConfigOpts`` with the service's options
         registered; ``async_api.baremetal.conf.CONF`` by default.
-    :param context_hook: the Pecan hook that sets ``request.context``;
-        by default the one of ``[api]auth_strategy``.
     """
     conf = conf or async_conf.CONF
     hooks.register()
@@ -28,7 +26,6 @@ def setup_app(conf=None, context_hook=None):
     app = pecan.make_app(
         root.RootController(),
         hooks=async_api.make_hooks(
-            conf, context_hook=context_hook
-            or api_hooks.NoAuthContextHook(conf)),
+            conf, context_hook=api_hooks.NoAuthContextHook(conf)),
         **async_api.PECAN_CONFIG)
     return async_api.wrap_app(app, conf)

@@ -1,14 +1,19 @@
 """Project A, project B and an admin over the service's HTTP API.
 
-The app is the service's own, with the library's keystone-style context
-hook behind :class:`~async_api.tests.unit.api.identity.TokenMiddleware`:
-each request is made with a caller's token, as behind auth_token.
+The app is the service's root with the library's default context hook
+and middlewares, behind :class:`~async_api.tests.unit.api.identity.
+TokenMiddleware`: each request is made with a caller's token, and the
+context is built from the identity headers, as behind auth_token.
 """
 
+import pecan
 import webtest
 
-from async_api.api import hooks as api_hooks
-from async_api.baremetal.api import app as api_app
+import async_api
+from async_api.baremetal.api import policy as node_policy
+from async_api.baremetal.api import root
+from async_api.baremetal import conf as async_conf
+from async_api.baremetal import hooks as bm_hooks
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.tests.unit.api import base
@@ -23,12 +28,26 @@ class ScopingTestCase(base.APITestCase):
     def setUp(self):
         super().setUp()
         self.operations = self.useFixture(fakes.Operations())
-        app = api_app.setup_app(context_hook=api_hooks.ContextHook())
-        self.app = webtest.TestApp(identity.TokenMiddleware(app))
+        self.app = webtest.TestApp(identity.TokenMiddleware(self.make_app()))
         self.a_node = self.create_node(name='shared',
                                        project_id=identity.PROJECT_A)
         self.b_node = self.create_node(name='shared',
                                        project_id=identity.PROJECT_B)
+
+    @staticmethod
+    def make_app():
+        """The service's app, its context from the identity headers.
+
+        As a service behind keystonemiddleware builds it: the library's
+        default context hook and middlewares around the service's root.
+        """
+        conf = async_conf.CONF
+        bm_hooks.register()
+        node_policy.register()
+        app = pecan.make_app(root.RootController(),
+                             hooks=async_api.make_hooks(conf),
+                             **async_api.PECAN_CONFIG)
+        return async_api.wrap_app(app, conf)
 
     def call(self, caller, method, path, body=None, status=None,
              headers=None):
