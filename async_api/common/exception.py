@@ -7,6 +7,7 @@ resources, ``Conflict`` for its rules)::
 
     AsyncApiError
     ├── InvalidParameter        400 invalid_parameter
+    ├── Unauthorized            401 unauthorized
     ├── Forbidden               403 forbidden
     │   └── PolicyNotAuthorized 403 policy_not_authorized
     ├── NotFound                404 <resource>_not_found
@@ -46,6 +47,25 @@ class InvalidParameter(AsyncApiError):
     status = 400
     code = 'invalid_parameter'
     title = 'Invalid parameter'
+
+
+class Unauthorized(AsyncApiError):
+    """The request carries no credentials, or wrong ones."""
+
+    status = 401
+    code = 'unauthorized'
+    title = 'Unauthorized'
+
+    def __init__(self, detail=None, challenge=None, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.challenge = challenge
+
+    @property
+    def headers(self):
+        # RFC 9110: a 401 says how to authenticate.
+        if self.challenge:
+            return [('WWW-Authenticate', self.challenge)]
+        return []
 
 
 class Forbidden(AsyncApiError):
