@@ -8,6 +8,7 @@ authentication ``[api]auth_strategy`` names (:mod:`async_api.api.auth`).
 import pecan
 
 import async_api
+from async_api.baremetal.api import policy
 from async_api.baremetal.api import root
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal import hooks
@@ -21,6 +22,7 @@ def setup_app(conf=None):
     """
     conf = conf or async_conf.CONF
     hooks.register()
+    policy.register()
     # Built first: a broken htpasswd file stops the service here.
     auth = async_api.Authentication(
         conf.api.auth_strategy,
