@@ -22,6 +22,7 @@ from async_api.api import body
 from async_api.api import errors
 from async_api.api import hooks
 from async_api.api import idempotency
+from async_api import notifications
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {
@@ -49,7 +50,12 @@ def make_hooks(conf, context_hook=None):
 
 
 def wrap(app, conf):
-    """Wrap a WSGI app in the library's middlewares (see above)."""
+    """Wrap a WSGI app in the library's middlewares (see above).
+
+    Notifications are set up here too (:mod:`async_api.notifications`):
+    the accept and the cancel of a waiting task record theirs in the API.
+    """
+    notifications.setup(conf, service='async-api-api')
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
     app = errors.ErrorMiddleware(app)

@@ -73,6 +73,7 @@ from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import factory as board_factory
+from async_api import notifications
 from async_api.operations import registry
 from async_api.persistence import factory as persistence_factory
 from async_api.tasks import boundary
@@ -435,6 +436,8 @@ class ConductorService:
                 self._threads.append(thread)
                 thread.start()
             self.reconciler.start()
+            notifications.setup(self.conf, host=self.host, send=True,
+                                service='async-api-conductor')
             for periodic in self.periodic_tasks:
                 periodic.start()
             LOG.info('Started %d conductor(s): %s', self.workers,
@@ -488,6 +491,7 @@ class ConductorService:
             # Whatever a worker still holds (stuck outside a step: a retry's
             # wait, a database call) is let go from here.
             self._release_claims()
+        notifications.stop_sending()
         for periodic in reversed(self.periodic_tasks):
             try:
                 periodic.stop()
