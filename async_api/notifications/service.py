@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 
+from oslo_config import cfg
 from oslo_log import log
 from oslo_utils import uuidutils
 
@@ -43,6 +44,14 @@ def _drivers(conf):
     return [d for d in conf[GROUP].driver if d != 'noop']
 
 
+def _host(conf):
+    """``[DEFAULT]host`` where the service has one, else the machine's."""
+    try:
+        return conf.host or socket.gethostname()
+    except cfg.NoSuchOptError:
+        return socket.gethostname()
+
+
 def enabled(conf):
     """Whether ``conf`` asks for notifications at all."""
     return bool(_drivers(conf))
@@ -62,14 +71,17 @@ def setup(conf, host=None, service=DEFAULT_SERVICE, send=False):
     if not enabled(conf):
         return False
     from async_api.notifications import payloads
-    host = host or socket.gethostname()
-    build = payloads.builder('%s.%s' % (service, host))
+    host = host or _host(conf)
+    if send or not outbox.enabled():
+        # In a process that runs both, the conductor's name is the one
+        # its notifications carry.
+        build = payloads.builder('%s.%s' % (service, host))
 
-    def build_and_wake(task, transitions):
-        rows = build(task, transitions)
-        wake()
-        return rows
-    outbox.enable(build_and_wake)
+        def build_and_wake(task, transitions):
+            rows = build(task, transitions)
+            wake()
+            return rows
+        outbox.enable(build_and_wake)
     if not send:
         return True
     with _lock:
