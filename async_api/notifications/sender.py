@@ -40,11 +40,11 @@ class Sender:
     """The sending thread of one process.
 
     :param conf: a ``ConfigOpts`` with ``[async_api_notifications]``.
-    :param notifier: an ``oslo_messaging.Notifier``.
+    :param publisher: a :class:`~.publisher.Publisher`.
     :param owner: this sender's unique name (the lease's owner).
     """
 
-    def __init__(self, conf, notifier, owner):
+    def __init__(self, conf, publisher, owner):
         group = conf.async_api_notifications
         self.send_timeout = group.send_timeout
         self.poll_interval = group.poll_interval
@@ -52,7 +52,7 @@ class Sender:
         self.batch_size = group.batch_size
         # Long enough for a batch to be worked through between renewals.
         self.lease = max(3 * self.send_timeout, 10 * self.poll_interval)
-        self.notifier = notifier
+        self.publisher = publisher
         self.owner = owner
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -86,6 +86,10 @@ class Sender:
         self._thread = None
         self._executor.shutdown(wait=False)
         self._executor = None
+        try:
+            self.publisher.cleanup()
+        except Exception as e:
+            LOG.warning('Could not close the notification transport: %s', e)
         if self._lease_until is not None:
             try:
                 outbox.release_lease(db_engine.current().engine, self.owner)
@@ -159,10 +163,9 @@ class Sender:
 
     def _send(self, row):
         """Send one row within the timeout; None, or what went wrong."""
-        notifier = self.notifier.prepare(publisher_id=row['publisher_id'])
-        method = getattr(notifier, row['priority'])
         self._inflight = self._executor.submit(
-            method, {}, row['event_type'], row['payload'])
+            self.publisher.send, row['publisher_id'], row['event_type'],
+            row['priority'], row['payload'])
         try:
             self._inflight.result(timeout=self.send_timeout)
         except futurist.TimeoutError:

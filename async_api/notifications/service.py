@@ -86,15 +86,12 @@ def setup(conf, host=None, service=DEFAULT_SERVICE, send=False):
         return True
     with _lock:
         if _sender is None:
-            import oslo_messaging
+            from async_api.notifications import publisher
             from async_api.notifications import sender
-            transport = oslo_messaging.get_notification_transport(conf)
-            # Each send fails at once when the bus is away (no retry
-            # inside oslo.messaging): the sender keeps the row and retries.
-            notifier = oslo_messaging.Notifier(transport, retry=0)
             owner = '%s-%d-%s' % (host, os.getpid(),
                                   uuidutils.generate_uuid(dashed=False)[:8])
-            _sender = sender.Sender(conf, notifier, owner)
+            _sender = sender.Sender(
+                conf, publisher.Publisher(conf, _drivers(conf)), owner)
             _sender.start()
             LOG.info('Sending notifications with %s',
                      ', '.join(_drivers(conf)))
