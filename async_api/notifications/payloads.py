@@ -84,10 +84,13 @@ def payload(task, event=None):
 def notification(publisher_id, task, kind, event=None):
     """One outbox row: ``event_type``, ``priority``, ``publisher_id``,
     ``payload`` (the payload's primitive, plain JSON)."""
+    versioned = payload(task, event)
+    # Every field is set: a list of "changed" fields says nothing.
+    versioned.obj_reset_changes(recursive=True)
     return {'event_type': event_type(kind),
             'priority': priority(kind, event),
             'publisher_id': publisher_id,
-            'payload': payload(task, event).obj_to_primitive()}
+            'payload': versioned.obj_to_primitive()}
 
 
 def builder(publisher_id):

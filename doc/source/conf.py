@@ -1,8 +1,14 @@
 """Sphinx configuration of the async_api documentation."""
 
+import os
+import sys
+
+# Local extensions (the notification samples).
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '_ext'))
+
 project = 'async_api'
 copyright = '2026, async_api developers'
-extensions = ['sphinx.ext.autodoc']
+extensions = ['sphinx.ext.autodoc', 'notification_samples']
 master_doc = 'index'
 exclude_patterns = []
 html_theme = 'alabaster'

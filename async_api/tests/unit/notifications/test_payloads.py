@@ -9,6 +9,7 @@ import testtools
 from async_api.db import outbox
 from async_api.notifications import objects
 from async_api.notifications import payloads
+from async_api.notifications import samples
 
 #: Fingerprints of the payload versions. A change of fields changes the
 #: hash: give the payload a new VERSION and update its line here.
@@ -89,3 +90,15 @@ class TestPayloads(testtools.TestCase):
              'succeeded': 'info', 'cancelled': 'info', 'failed': 'error',
              'error': 'error'},
             {kind: payloads.priority(kind) for kind in outbox.KINDS})
+
+
+class TestSamples(testtools.TestCase):
+
+    def test_the_documentation_shows_every_event_type(self):
+        found = samples.samples()
+        self.assertEqual(sorted(payloads.event_type(kind)
+                                for kind in outbox.KINDS),
+                         sorted(event_type for event_type, *_ in found))
+        for event_type, priority, _text, message in found:
+            self.assertEqual(event_type, message['event_type'])
+            json.dumps(message)
