@@ -28,6 +28,9 @@ DEFAULT_SERVICE = 'async-api'
 
 _lock = threading.Lock()
 _sender = None
+# How many setup(send=True) calls are not yet matched by stop_sending():
+# several conductor services may share a process (tests, embedding).
+_senders = 0
 
 
 def register_opts(conf):
@@ -67,7 +70,7 @@ def setup(conf, host=None, service=DEFAULT_SERVICE, send=False):
     :param send: also run this process's sender thread.
     :returns: True when notifications are on.
     """
-    global _sender
+    global _sender, _senders
     if not enabled(conf):
         return False
     from async_api.notifications import payloads
@@ -85,6 +88,7 @@ def setup(conf, host=None, service=DEFAULT_SERVICE, send=False):
     if not send:
         return True
     with _lock:
+        _senders += 1
         if _sender is None:
             from async_api.notifications import publisher
             from async_api.notifications import sender
@@ -105,13 +109,17 @@ def wake():
         current.wake()
 
 
-def stop_sending(timeout=None):
-    """Stop this process's sender, after its current send.
+def stop_sending(timeout=None, force=False):
+    """Undo one ``setup(send=True)``; the last stops the sender.
 
-    What it had not sent stays in the database for the next sender.
+    The sender stops after its current send; what it had not sent stays
+    in the database for the next sender.
     """
-    global _sender
+    global _sender, _senders
     with _lock:
+        _senders = 0 if force else max(0, _senders - 1)
+        if _senders:
+            return
         current, _sender = _sender, None
     if current is not None:
         current.stop(timeout)
@@ -119,5 +127,5 @@ def stop_sending(timeout=None):
 
 def shutdown(timeout=None):
     """Stop this process's sender and record nothing more."""
-    stop_sending(timeout)
+    stop_sending(timeout, force=True)
     outbox.disable()

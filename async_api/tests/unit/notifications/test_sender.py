@@ -12,6 +12,7 @@ from async_api.common import states
 from async_api import conf as async_conf
 from async_api.db import tasks as db_tasks
 from async_api.notifications import sender
+from async_api.notifications import service
 from async_api.tests.unit.notifications import base
 
 
@@ -110,3 +111,16 @@ class TestSender(base.NotificationTestCase):
         task = self.accept()
         self.wait_for(lambda: not self.rows())
         self.assertEqual([(task.uuid, 'task.accepted')], second.sent)
+
+
+class TestProcessSender(base.NotificationTestCase):
+
+    def test_the_last_service_to_stop_stops_the_sender(self):
+        for _ in range(2):
+            self.assertTrue(service.setup(async_conf.CONF, send=True))
+        running = service._sender
+        self.assertIsNotNone(running)
+        service.stop_sending()
+        self.assertIs(running, service._sender)
+        service.stop_sending()
+        self.assertIsNone(service._sender)
