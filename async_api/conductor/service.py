@@ -411,6 +411,9 @@ class ConductorService:
         with self._lock:
             if self._threads:
                 return
+            # Before the first claim: every transition is recorded.
+            notifications.setup(self.conf, host=self.host, send=True,
+                                service='async-api-conductor')
             if self._persistence is None:
                 self._persistence = persistence_factory.open_persistence(
                     self.conf)
@@ -436,8 +439,6 @@ class ConductorService:
                 self._threads.append(thread)
                 thread.start()
             self.reconciler.start()
-            notifications.setup(self.conf, host=self.host, send=True,
-                                service='async-api-conductor')
             for periodic in self.periodic_tasks:
                 periodic.start()
             LOG.info('Started %d conductor(s): %s', self.workers,

@@ -76,6 +76,8 @@ class TestRabbitMQ(base.DistributedTestCase):
         sections['oslo_messaging_notifications'] = {
             'driver': 'messagingv2', 'transport_url': self.rabbit_url,
             'topics': self.topic}
+        # The three tasks at once on c2.
+        sections['async_api_conductor'] = {'workers': 3}
         # A killed sender's lease lapses within 3 s.
         sections['async_api_notifications'] = {'poll_interval': 0.2,
                                                'send_timeout': 1.0}
