@@ -20,6 +20,7 @@ row, so that nothing after it overtakes it. The tasks never wait on any
 of this: they only wrote rows.
 """
 
+import datetime
 import threading
 
 import futurist
@@ -126,7 +127,7 @@ class Sender:
                 and (self._lease_until - now).total_seconds()
                 > 2 * self.send_timeout):
             return True
-        until = now + timeutils.datetime.timedelta(seconds=self.lease)
+        until = now + datetime.timedelta(seconds=self.lease)
         if outbox.take_lease(bind, self.owner, now, until):
             self._lease_until = until
             return True
