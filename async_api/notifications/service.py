@@ -35,7 +35,8 @@ _senders = 0
 
 def register_opts(conf):
     """Register oslo.messaging's ``[oslo_messaging_notifications]``."""
-    from oslo_messaging import opts  # Only where notifications are set up.
+    # Imported on first use, not with the library: it takes a while.
+    from oslo_messaging import opts
     for group, group_opts in opts.list_opts():
         if group == GROUP:
             conf.register_opts(group_opts, group=GROUP)
