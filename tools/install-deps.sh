@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SERVER_PACKAGES="postgresql redis-server etcd-server zookeeper
-default-jre-headless mariadb-server mariadb-client"
+default-jre-headless mariadb-server mariadb-client
+rabbitmq-server"
 
 if [ "${1:-}" = "--servers" ]; then
     missing=""

@@ -2,7 +2,7 @@
 # Start and stop the real servers the functional tests use, on 127.0.0.1
 # only, each in a scratch directory. Source this file, then call
 # start_test_servers; it exports ASYNC_API_TEST_*_URL for the tests
-# (PostgreSQL, Redis, etcd, ZooKeeper and MySQL/MariaDB).
+# (PostgreSQL, Redis, etcd, ZooKeeper, MySQL/MariaDB and RabbitMQ).
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
@@ -138,15 +138,75 @@ stop_mysql() {
     [ -n "${MYSQL_DIR:-}" ] && rm -rf "$MYSQL_DIR"
 }
 
+# RabbitMQ, for the notification tests: its own node name, Erlang port
+# mapper port, cookie (HOME) and data directory, so that runs side by side
+# never meet.
+
+rabbitmq_env() {
+    env HOME="$RABBITMQ_DIR" RABBITMQ_NODENAME="$RABBITMQ_NODE" \
+        ERL_EPMD_PORT="$RABBITMQ_EPMD_PORT" \
+        RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBITMQ_PORT" \
+        RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT" \
+        RABBITMQ_MNESIA_BASE="$RABBITMQ_DIR/mnesia" \
+        RABBITMQ_LOG_BASE="$RABBITMQ_DIR/log" \
+        RABBITMQ_CONFIG_FILE="$RABBITMQ_DIR/rabbitmq" \
+        RABBITMQ_ENABLED_PLUGINS_FILE="$RABBITMQ_DIR/enabled_plugins" \
+        RABBITMQ_PID_FILE="$RABBITMQ_DIR/rabbitmq.pid" "$@"
+}
+
+start_rabbitmq() {
+    RABBITMQ_DIR=$(mktemp -d /tmp/async-api-rabbitmq.XXXXXX)
+    RABBITMQ_PORT=$(free_port)
+    RABBITMQ_EPMD_PORT=$(free_port)
+    RABBITMQ_DIST_PORT=$(free_port)
+    RABBITMQ_NODE="async-api-$(basename "$RABBITMQ_DIR" | cut -d. -f2)@localhost"
+    mkdir -p "$RABBITMQ_DIR/mnesia" "$RABBITMQ_DIR/log"
+    echo '[].' >"$RABBITMQ_DIR/enabled_plugins"
+    # Loopback only; the guest user may connect from there.
+    printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' \
+        "$RABBITMQ_PORT" >"$RABBITMQ_DIR/rabbitmq.conf"
+    rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmq-server \
+        >"$RABBITMQ_DIR/server.log" 2>&1 &
+    RABBITMQ_PID=$!
+    # Without a running broker no URL: its tests skip, or fail under CI.
+    if rabbitmq_env /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$RABBITMQ_NODE" \
+            --timeout 120 wait "$RABBITMQ_DIR/rabbitmq.pid" >/dev/null 2>&1; then
+        export ASYNC_API_TEST_RABBITMQ_URL="rabbit://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
+    else
+        echo "RabbitMQ did not start; see $RABBITMQ_DIR/server.log" >&2
+    fi
+}
+
+stop_rabbitmq() {
+    [ -n "${RABBITMQ_DIR:-}" ] || return 0
+    # The Erlang VM itself (rabbitmqctl stop would boot another one).
+    local pid; pid=$(cat "$RABBITMQ_DIR/rabbitmq.pid" 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    kill "$RABBITMQ_PID" 2>/dev/null || true
+    wait "$RABBITMQ_PID" 2>/dev/null || true
+    # The Erlang port mapper this node started on its own port.
+    rabbitmq_env epmd -kill >/dev/null 2>&1 || true
+    rm -rf "$RABBITMQ_DIR"
+}
+
 start_test_servers() {
     start_postgresql
     start_redis
     start_etcd
     start_zookeeper
     start_mysql
+    start_rabbitmq
 }
 
 stop_test_servers() {
+    stop_rabbitmq
     stop_mysql
     stop_zookeeper
     stop_etcd

@@ -23,6 +23,7 @@ from async_api.api import body
 from async_api.api import errors
 from async_api.api import hooks
 from async_api.api import idempotency
+from async_api import notifications
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {
@@ -52,12 +53,16 @@ def make_hooks(conf, context_hook=None):
 def wrap(app, conf, auth=None):
     """Wrap a WSGI app in the library's middlewares (see above).
 
+    Notifications are set up here too (:mod:`async_api.notifications`):
+    the accept and the cancel of a waiting task record theirs in the API.
+
     :param auth: an :class:`~async_api.api.auth.Authentication`. Without
         one the identity headers (``X-Project-Id``, ``X-Roles`` ...) are
         trusted as they arrive: only for a service that authenticates
         outside this stack (keystonemiddleware's ``auth_token`` in its own
         paste pipeline, which strips and resets them).
     """
+    notifications.setup(conf, service='async-api-api')
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
     if auth is not None:

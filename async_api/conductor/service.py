@@ -73,6 +73,7 @@ from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.jobboard import factory as board_factory
+from async_api import notifications
 from async_api.operations import registry
 from async_api.persistence import factory as persistence_factory
 from async_api.tasks import boundary
@@ -412,6 +413,9 @@ class ConductorService:
         with self._lock:
             if self._threads:
                 return
+            # Before the first claim: every transition is recorded.
+            notifications.setup(self.conf, host=self.host, send=True,
+                                service='async-api-conductor')
             if self._persistence is None:
                 self._persistence = persistence_factory.open_persistence(
                     self.conf)
@@ -490,6 +494,7 @@ class ConductorService:
             # Whatever a worker still holds (stuck outside a step: a retry's
             # wait, a database call) is let go from here.
             self._release_claims()
+        notifications.stop_sending()
         for periodic in reversed(self.periodic_tasks):
             try:
                 periodic.stop()

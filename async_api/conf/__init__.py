@@ -14,6 +14,7 @@ from async_api.conf import database
 from async_api.conf import idempotency
 from async_api.conf import jobboard
 from async_api.conf import lanes
+from async_api.conf import notifications
 from async_api.conf import persistence
 from async_api.conf import retention
 
@@ -24,7 +25,7 @@ CONF = cfg.CONF
 #: Option group modules, each with ``GROUP``, ``opts`` and
 #: ``register_opts(conf)``.
 MODULES = (api, conductor, database, idempotency, jobboard, lanes,
-           persistence, retention)
+           persistence, retention, notifications)
 
 
 def register_opts(conf):

@@ -15,6 +15,7 @@ from async_api.common import states
 from async_api.db import engine
 from async_api.db import lanes
 from async_api.db import models
+from async_api.db import outbox
 
 _T = models.Task.__table__
 _E = models.TaskEvent.__table__
@@ -55,6 +56,7 @@ def cancel_waiting(uuid, values, event):
             return None
         _add_event(session, uuid, event)
         released = lanes.release(session, uuid)
+        outbox.record_terminal(session, uuid, values)
         task = session.query(models.Task).filter(
             models.Task.uuid == uuid).one()
         session.expunge(task)

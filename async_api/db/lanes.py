@@ -48,6 +48,7 @@ from async_api.common import exception
 from async_api.db import direct
 from async_api.db import engine
 from async_api.db import models
+from async_api.db import outbox
 from async_api.common import states
 
 _T = models.Task.__table__
@@ -216,6 +217,7 @@ def accept(values, resources, limit=0):
             row['posted_at'] = row['updated_at'] = timeutils.utcnow()
             _HEAD_NOW.execute(conn, {'b_task': task_id,
                                      'b_now': row['posted_at']})
+        outbox.record(conn, row['uuid'], [(outbox.ACCEPTED, None)])
     return models.Task(id=task_id, **row)
 
 

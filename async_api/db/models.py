@@ -170,3 +170,39 @@ class IdempotencyKey(Base):
     created_at = sa.Column(sa.DateTime, nullable=False,
                            default=timeutils.utcnow)
     expires_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Notification(Base):
+    """A notification waiting to be sent (the outbox).
+
+    Written in the transaction of the task change it reports, so it exists
+    exactly when that change was committed; deleted once the sender has
+    handed it to the notification bus (:mod:`async_api.notifications`).
+    ``id`` orders a task's notifications: the task row's lock serialises
+    the transactions that write them.
+    """
+
+    __tablename__ = 'async_api_notifications'
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    task_uuid = sa.Column(sa.String(36), nullable=False)
+    event_type = sa.Column(sa.String(255), nullable=False)
+    priority = sa.Column(sa.String(15), nullable=False)
+    publisher_id = sa.Column(sa.String(255), nullable=False)
+    payload = sa.Column(sa.JSON, nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False,
+                           default=timeutils.utcnow)
+
+
+class NotificationSender(Base):
+    """The one sender allowed to send, and until when (a lease).
+
+    One sender at a time sends every task's notifications in ``id``
+    order: that keeps them in order per task across processes.
+    """
+
+    __tablename__ = 'async_api_notification_sender'
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+    owner = sa.Column(sa.String(255), nullable=True)
+    expires_at = sa.Column(sa.DateTime, nullable=True)

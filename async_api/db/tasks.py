@@ -14,6 +14,7 @@ from async_api.db import direct
 from async_api.db import engine
 from async_api.db import lanes
 from async_api.db import models
+from async_api.db import outbox
 from async_api.common import states
 
 _T = models.Task.__table__
@@ -149,6 +150,7 @@ def update_task(uuid, values, expected_states=None, fence=None):
         released = []
         if values.get('state') in states.TERMINAL:
             released = lanes.release(session, uuid)
+        outbox.record_terminal(session, uuid, values)
         session.expunge(task)
     task.released_lanes = released
     return task
@@ -397,6 +399,8 @@ class _Report:
                 params.update(('%s_%d' % (key, i), value)
                               for key, value in row.items())
             _insert_events(len(self.events)).execute(conn, params)
+        outbox.record_report(conn, uuid, values if written else None,
+                             self.events)
         released = ()
         if written and values.get('state') in states.TERMINAL:
             released = lanes.release(conn, uuid)

@@ -22,7 +22,7 @@ all threads) and prints where the process's time goes.
 Run from the repository root::
 
     python tools/benchmarks/end_to_end.py [--tasks 300] [--workers 1,4] \
-        [--breakdown] [--profile]
+        [--breakdown] [--profile] [--notifications log]
 """
 
 import argparse
@@ -57,16 +57,22 @@ from async_api.baremetal.db import migration as baremetal_migration  # noqa
 from async_api.baremetal.db import nodes as db_nodes  # noqa: E402
 from async_api.operations import registry  # noqa: E402
 from async_api.common import states  # noqa: E402
+from async_api.notifications import (  # noqa: E402
+    service as notification_service)
 from async_api.persistence import (  # noqa: E402
     factory as persistence_factory)
 from async_api.tasks import submit  # noqa: E402
 from flows import benchmark  # noqa: E402
 
 
-def prepare(directory, poll_interval):
+def prepare(directory, poll_interval, notifications=None):
     conf = async_conf.CONF
     async_conf.register_opts(conf)
     conf([], project='async_api', default_config_files=[])
+    if notifications:
+        notification_service.register_opts(conf)
+        conf.set_override('driver', [notifications],
+                          group='oslo_messaging_notifications')
     conf.set_override('state_path', directory)
     conf.set_override('host', 'bench')
     conf.set_override('poll_interval', poll_interval,
@@ -244,6 +250,9 @@ def main():
                              'in-memory flow progress')
     parser.add_argument('--profile', action='store_true',
                         help='then profile one more round (yappi)')
+    parser.add_argument('--notifications', metavar='DRIVER',
+                        help='[oslo_messaging_notifications]driver (default '
+                             'none: nothing recorded), e.g. log')
     args = parser.parse_args()
     if args.profile and importlib.util.find_spec('yappi') is None:
         # Say so now, not after the rounds have run.
@@ -252,7 +261,7 @@ def main():
     workers = [int(w) for w in args.workers.split(',')]
 
     directory = tempfile.mkdtemp(prefix='e2e-bench-')
-    conf = prepare(directory, args.poll_interval)
+    conf = prepare(directory, args.poll_interval, args.notifications)
     args.nodes = args.nodes or args.tasks
     nodes = [db_nodes.create_node({'name': 'bench-%d' % i, 'driver': 'fake',
                                    'project_id': 'bench'}).uuid

@@ -5,6 +5,8 @@ The conductor overrides private methods of TaskFlow's conductors
 attributes; the Redis and etcd boards (async_api/jobboard/redis_board.py,
 etcd_board.py) and the SQL board and job extend TaskFlow's private ones;
 async_api/db/direct.py calls SQLAlchemy's ``Connection._cursor_execute``;
+the notification sender sends through oslo.messaging's
+``Transport._send_notification`` (its drivers swallow send failures);
 the ipmi driver rebinds two module globals of pyghmi's private session
 module; the BMC slots read a semaphore's counter. None of these is part of
 a library's API, so an upgrade may drop or change one silently (TaskFlow
@@ -16,6 +18,7 @@ SQLAlchemy to the major versions checked here.
 import inspect
 import threading
 
+from oslo_messaging import transport as messaging_transport
 from pyghmi.ipmi.private import session as ipmi_session
 from sqlalchemy.engine import base as sa_engine
 from taskflow.conductors.backends import impl_blocking
@@ -164,6 +167,12 @@ class TestPrivateNames(testtools.TestCase):
                     self.problems.append(
                         'pyghmi.ipmi.private.session.Session.%s: no longer '
                         'reads %s' % (method, name))
+
+    def test_oslo_messaging(self):
+        # async_api.notifications.publisher sends as the messaging
+        # drivers do, but learns of a failure.
+        self.method(messaging_transport.Transport, '_send_notification',
+                    ('target', 'ctxt', 'message', 'version'))
 
     def test_semaphore_counter(self):
         # async_api.baremetal.drivers.bmc.in_use counts the free slots.

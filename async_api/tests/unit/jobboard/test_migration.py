@@ -38,7 +38,7 @@ class MigrationTestsMixin:
         engine = sa.create_engine(self.url)
         self.addCleanup(engine.dispose)
         migration.upgrade(engine)
-        self.assertEqual('0001', migration.version(engine))
+        self.assertEqual('b5e1f0a7c2d9', migration.version(engine))
         self.assertEqual([], schema_diff(engine))
 
     def test_create_tables_matches_models(self):
