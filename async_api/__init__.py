@@ -68,6 +68,12 @@ _EXPORTS = {
     # Errors
     'exception': ('async_api.common.exception', None),
     'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
+    # HTTP client (keystoneauth1; no server-side imports)
+    'TaskClient': ('async_api.client.tasks', 'TaskClient'),
+    'client_session': ('async_api.client.session', 'client_session'),
+    'ClientError': ('async_api.client.errors', 'ClientError'),
+    'WaitTimeout': ('async_api.client.errors', 'WaitTimeout'),
+    'progress_reporter': ('async_api.client.progress', 'progress_reporter'),
 }
 
 __all__ = sorted(_EXPORTS)
