@@ -68,6 +68,8 @@ _EXPORTS = {
     # Errors
     'exception': ('async_api.common.exception', None),
     'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
+    # Authentication
+    'Authentication': ('async_api.api.auth', 'Authentication'),
     # HTTP client (keystoneauth1; no server-side imports)
     'TaskClient': ('async_api.client.tasks', 'TaskClient'),
     'client_session': ('async_api.client.session', 'client_session'),
