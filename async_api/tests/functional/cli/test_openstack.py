@@ -4,10 +4,12 @@ Each ``openstack`` run costs about a second of start-up, so each test
 runs a handful and sets up what it does not test over HTTP.
 """
 
+import os
 import re
 import subprocess
 import time
 
+import bcrypt
 import yaml
 
 from async_api.tests.functional.cli import base
@@ -160,3 +162,34 @@ class TestCancel(base.OpenStackTestCase):
                 return tasks[0]['uuid']
             time.sleep(0.1)
         self.fail('The waiting command did not start its task')
+
+
+class TestHTTPBasic(base.OpenStackTestCase):
+    """``--os-auth-type http_basic`` against ``auth_strategy =
+    http_basic``: the user's project scopes what the commands see."""
+
+    auth = {'OS_AUTH_TYPE': 'http_basic', 'OS_USERNAME': 'alice',
+            'OS_PASSWORD': 'secret'}
+
+    def setUp(self):
+        super().setUp()
+        path = os.path.join(self.state_path, 'htpasswd')
+        # The fewest rounds bcrypt allows: the test checks the user, not
+        # the hash's cost.
+        hashed = bcrypt.hashpw(b'secret', bcrypt.gensalt(rounds=4))
+        with open(path, 'w') as f:
+            f.write('alice:%s\n' % hashed.decode())
+        self.start_service(api={'auth_strategy': 'http_basic',
+                                'http_basic_auth_user_file': path,
+                                'http_basic_projects': 'alice:p1'})
+
+    def test_commands_as_an_htpasswd_user(self):
+        self.openstack('node', 'create', '--driver', 'fake', '--name', 'n1')
+        task = self.openstack_json('node', 'power', 'on', 'n1', '--wait')
+        self.assertEqual('succeeded', task['state'])
+        self.assertEqual('p1', task['project_id'])
+        self.assertEqual('alice', task['user_id'])
+
+        self.env['OS_PASSWORD'] = 'wrong'
+        refused = self.openstack('node', 'list', status=1)
+        self.assertIn('HTTP 401', refused.stderr)
