@@ -68,6 +68,8 @@ _EXPORTS = {
     # Errors
     'exception': ('async_api.common.exception', None),
     'MissingExtra': ('async_api.common.extras', 'MissingExtra'),
+    # Authentication
+    'Authentication': ('async_api.api.auth', 'Authentication'),
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,7 +4,8 @@ A service builds its Pecan app with :data:`PECAN_CONFIG` and the hooks of
 :func:`make_hooks`, then wraps it with :func:`wrap`. From the outside in:
 oslo.middleware's ``RequestId`` (every response carries
 ``x-openstack-request-id``), :class:`~async_api.api.errors.
-ErrorMiddleware` (every error is an API-SIG body),
+ErrorMiddleware` (every error is an API-SIG body), the service's
+:class:`~async_api.api.auth.Authentication` (who is calling),
 :class:`~async_api.api.body.JsonBodyMiddleware` (bodies are bounded,
 well-formed JSON),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
@@ -40,17 +41,28 @@ def make_hooks(conf, context_hook=None):
     :param conf: a ``ConfigOpts`` with the library's options registered.
     :param context_hook: the service's own hook that sets
         ``request.context`` (an oslo.context ``RequestContext``); by
-        default :class:`~async_api.api.hooks.ContextHook`, which reads the
-        project and user from the headers keystonemiddleware sets.
+        default :class:`~async_api.api.hooks.ContextHook`, which takes the
+        context the authentication (see :func:`wrap`) stored.
     """
     return [hooks.ConfigHook(conf),
             context_hook or hooks.ContextHook(),
             hooks.NoExceptionTracebackHook()]
 
 
-def wrap(app, conf):
-    """Wrap a WSGI app in the library's middlewares (see above)."""
+def wrap(app, conf, auth=None):
+    """Wrap a WSGI app in the library's middlewares (see above).
+
+    :param auth: an :class:`~async_api.api.auth.Authentication`. Without
+        one the identity headers (``X-Project-Id``, ``X-Roles`` ...) are
+        trusted as they arrive: only for a service that authenticates
+        outside this stack (keystonemiddleware's ``auth_token`` in its own
+        paste pipeline, which strips and resets them).
+    """
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
+    if auth is not None:
+        # Outside the body and idempotency middlewares: a stranger is
+        # answered 401 before a body is read or a key claimed.
+        app = auth.wrap(app, conf)
     app = errors.ErrorMiddleware(app)
     return request_id.RequestId(app)

@@ -5,16 +5,16 @@ import json
 from oslo_context import context
 from pecan import hooks
 
-from async_api.api import errors
+from async_api.api import auth
 
 
 class ContextHook(hooks.PecanHook):
     """Give each request an oslo.context ``RequestContext``, unless an
-    earlier hook or middleware gave it one.
+    earlier hook gave it one.
 
-    The project, user and roles come from the headers keystonemiddleware's
-    ``auth_token`` sets (``X-Project-Id``, ``X-User-Id``, ``X-Roles``); a
-    service that authenticates otherwise passes its own hook to
+    The one the service's authentication stored
+    (:func:`async_api.api.auth.context`); a service that builds its
+    context otherwise passes its own hook to
     :func:`async_api.api.app.make_hooks`.
     """
 
@@ -24,9 +24,7 @@ class ContextHook(hooks.PecanHook):
         # Pecan gives every request a plain dict as its context.
         if not isinstance(getattr(state.request, 'context', None),
                           context.RequestContext):
-            state.request.context = context.RequestContext.from_environ(
-                state.request.environ,
-                request_id=errors.request_id(state.request.environ))
+            state.request.context = auth.context(state.request.environ)
 
 
 class ConfigHook(hooks.PecanHook):

@@ -16,6 +16,7 @@ import json
 
 from oslo_log import log
 
+from async_api.api import auth
 from async_api.idempotency import keys
 from async_api.idempotency import store
 
@@ -76,8 +77,9 @@ class IdempotencyMiddleware:
         fingerprint = keys.fingerprint(
             environ['REQUEST_METHOD'], environ.get('PATH_INFO', ''),
             _canonical(_read_body(environ)))
-        claim = store.begin(self.conf, _header(environ, 'X-Project-Id'), key,
-                            fingerprint)
+        # The authenticated project, never a header the client sent.
+        claim = store.begin(self.conf, auth.context(environ).project_id,
+                            key, fingerprint)
         if isinstance(claim, store.StoredResponse):
             return self._replay(claim, start_response)
         environ[ENV_RESERVED_UUID] = claim.reserved_uuid

@@ -8,8 +8,8 @@ each need has a fallback here instead of a hook it depends on:
     The ``ConfigOpts`` the hooks attached (``request.cfg``), else
     oslo.config's global one.
 ``context()``
-    ``request.context`` as a hook or middleware set it, else one built
-    once per request from the headers keystonemiddleware sets.
+    ``request.context`` as a hook set it, else the one the service's
+    authentication stored (:func:`async_api.api.auth.context`).
 ``tasks_path()``
     The path under which the tasks collection is served, for task links
     and ``Location`` headers: what a :class:`~async_api.api.controllers.
@@ -21,7 +21,7 @@ from oslo_config import cfg
 from oslo_context import context as oslo_context
 import pecan
 
-from async_api.api import errors
+from async_api.api import auth
 
 ENV_TASKS_PATH = 'async_api.tasks_path'
 ENV_STATUS = 'async_api.status'
@@ -51,8 +51,7 @@ def context():
     # Pecan gives every request a plain dict as its context.
     found = getattr(request, 'context', None)
     if not isinstance(found, oslo_context.RequestContext):
-        found = oslo_context.RequestContext.from_environ(
-            request.environ, request_id=errors.request_id(request.environ))
+        found = auth.context(request.environ)
         request.context = found
     return found
 

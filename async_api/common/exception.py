@@ -7,6 +7,7 @@ resources, ``Conflict`` for its rules)::
 
     AsyncApiError
     ├── InvalidParameter        400 invalid_parameter
+    ├── Unauthorized            401 unauthorized
     ├── NotFound                404 <resource>_not_found
     │   ├── TaskNotFound        404 task_not_found
     │   └── OperationNotFound   404 operation_not_found
@@ -44,6 +45,25 @@ class InvalidParameter(AsyncApiError):
     status = 400
     code = 'invalid_parameter'
     title = 'Invalid parameter'
+
+
+class Unauthorized(AsyncApiError):
+    """The request carries no credentials, or wrong ones."""
+
+    status = 401
+    code = 'unauthorized'
+    title = 'Unauthorized'
+
+    def __init__(self, detail=None, challenge=None, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.challenge = challenge
+
+    @property
+    def headers(self):
+        # RFC 9110: a 401 says how to authenticate.
+        if self.challenge:
+            return [('WWW-Authenticate', self.challenge)]
+        return []
 
 
 class NotFound(AsyncApiError):

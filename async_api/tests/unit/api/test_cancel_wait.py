@@ -27,28 +27,28 @@ class TestCancelAPI(base.APITestCase):
         self.node = self.create_node(name='n1')
 
     def cancel(self, task_uuid, **kwargs):
-        kwargs.setdefault('headers', {'X-User-Id': 'u1'})
         return self.app.post('/v1/tasks/%s/cancel' % task_uuid, **kwargs)
 
     def test_pending_task_is_cancelled_at_once(self):
+        self.use_projects('p1')
         task = fakes.make_task(self.node.uuid, project_id='p1')
-        response = self.cancel(task.uuid, headers={'X-User-Id': 'u1',
-                                                   'X-Project-Id': 'p1'})
+        response = self.cancel(task.uuid, headers=self.as_project('p1'))
         self.assertEqual(200, response.status_int)
         self.assertEqual('cancelled', response.json['state'])
         self.assertEqual('cancelled', response.json['error']['code'])
-        self.assertIn('user u1', response.json['error']['message'])
+        # The htpasswd user of p1 is named after it.
+        self.assertIn('user p1', response.json['error']['message'])
         self.assertTrue(response.headers['Location'].endswith(
             '/v1/tasks/%s' % task.uuid))
         self.assertNotIn('Retry-After', response.headers)
         [event] = cancel_events(task.uuid)
         self.assertEqual('requested', event.state)
-        self.assertEqual('u1', event.details['user_id'])
+        self.assertEqual('p1', event.details['user_id'])
         self.assertEqual('p1', event.details['project_id'])
         self.assertEqual(response.headers['x-openstack-request-id'],
                          event.details['request_id'])
         # Again: the same answer, no second event.
-        again = self.cancel(task.uuid, headers={'X-Project-Id': 'p1'})
+        again = self.cancel(task.uuid, headers=self.as_project('p1'))
         self.assertEqual(200, again.status_int)
         self.assertEqual(response.json['finished_at'],
                          again.json['finished_at'])
@@ -89,8 +89,9 @@ class TestCancelAPI(base.APITestCase):
         self.assertFalse(db_tasks.get_task(task.uuid).cancel_requested)
 
     def test_other_project_is_not_found(self):
+        self.use_projects('p1')
         task = fakes.make_task(self.node.uuid, project_id='p2')
-        response = self.cancel(task.uuid, headers={'X-Project-Id': 'p1'},
+        response = self.cancel(task.uuid, headers=self.as_project('p1'),
                                expect_errors=True)
         self.assert_error(response, 404, 'task_not_found')
         self.assertEqual(states.PENDING, db_tasks.get_task(task.uuid).state)
@@ -253,9 +254,10 @@ class TestValidateNow(base.APITestCase):
         self.assertEqual(1, self.operations.post.call_count)
 
     def test_other_project_node_is_not_found(self):
+        self.use_projects('p1')
         other = self.create_node(name='n2', project_id='p2')
         response = self.app.post('/v1/nodes/%s/validate' % other.uuid,
-                                 headers={'X-Project-Id': 'p1'},
+                                 headers=self.as_project('p1'),
                                  expect_errors=True)
         self.assert_error(response, 404, 'node_not_found')
         self.assertEqual(0, self.operations.post.call_count)

@@ -92,14 +92,15 @@ class TestIdempotentActions(base.APITestCase):
 
     def test_keys_are_scoped_to_the_project(self):
         db_nodes.update_node(self.node.uuid, {'project_id': None})
+        self.use_projects('p1', 'p2')
         mine = self.create_node(name='p1-node', project_id='p1')
         theirs = self.create_node(name='p2-node', project_id='p2')
         a = self.app.put_json('/v1/nodes/p1-node/states/power',
                               {'target': 'on'},
-                              headers=dict(KEY, **{'X-Project-Id': 'p1'}))
+                              headers=self.as_project('p1', **KEY))
         b = self.app.put_json('/v1/nodes/p2-node/states/power',
                               {'target': 'on'},
-                              headers=dict(KEY, **{'X-Project-Id': 'p2'}))
+                              headers=self.as_project('p2', **KEY))
         self.assertNotIn('Idempotent-Replayed', b.headers)
         self.assertEqual(mine.uuid, a.json['resource_uuid'])
         self.assertEqual(theirs.uuid, b.json['resource_uuid'])

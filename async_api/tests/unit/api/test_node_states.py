@@ -15,10 +15,11 @@ class TestPower(base.APITestCase):
         self.node = self.create_node(name='n1')
 
     def test_accepted(self):
+        self.use_projects('p1')
         node = self.create_node(name='mine', project_id='p1')
         response = self.app.put_json(
             '/v1/nodes/mine/states/power', {'target': 'reboot'},
-            headers={'X-Project-Id': 'p1', 'X-User-Id': 'u1'})
+            headers=self.as_project('p1'))
         self.assertEqual(202, response.status_int)
         task = response.json
         self.assertEqual('http://localhost/v1/tasks/%s' % task['uuid'],
@@ -31,7 +32,8 @@ class TestPower(base.APITestCase):
         self.assertEqual(response.headers['x-openstack-request-id'],
                          task['request_id'])
         self.assertEqual('p1', task['project_id'])
-        self.assertEqual('u1', task['user_id'])
+        # The htpasswd user of p1 is named after it.
+        self.assertEqual('p1', task['user_id'])
         self.assertEqual(
             [{'href': response.headers['Location'], 'rel': 'self'}],
             task['links'])
@@ -46,9 +48,10 @@ class TestPower(base.APITestCase):
         self.assertIsNone(db_nodes.get_node('mine').target_power_state)
 
     def test_other_project_node_not_found(self):
+        self.use_projects('p1')
         response = self.app.put_json(
             '/v1/nodes/n1/states/power', {'target': 'on'},
-            headers={'X-Project-Id': 'p1'}, expect_errors=True)
+            headers=self.as_project('p1'), expect_errors=True)
         self.assert_error(response, 404, 'node_not_found')
         self.assertEqual([], db_tasks.list_tasks())
 

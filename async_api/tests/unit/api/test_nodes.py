@@ -49,10 +49,11 @@ class TestCreate(base.APITestCase):
         self.assertEqual('p', stored.driver_info['ipmi_password'])
 
     def test_create_with_uuid_and_project(self):
+        self.use_projects('p1')
         uuid = uuidutils.generate_uuid()
         response = self.app.post_json(
             '/v1/nodes', {'uuid': uuid, 'driver': 'fake'},
-            headers={'X-Project-Id': 'p1'})
+            headers=self.as_project('p1'))
         self.assertEqual(uuid, response.json['uuid'])
         self.assertEqual('p1', db_nodes.get_node(uuid).project_id)
 
@@ -109,12 +110,14 @@ class TestGet(base.APITestCase):
             self.assertIn(ident, error['detail'])
 
     def test_other_project_is_not_found(self):
+        self.use_projects('p1')
         self.create_node(name='theirs', project_id='p2')
         response = self.app.get('/v1/nodes/theirs',
-                                headers={'X-Project-Id': 'p1'},
+                                headers=self.as_project('p1'),
                                 expect_errors=True)
         self.assert_error(response, 404, 'node_not_found')
-        self.assertEqual('theirs', self.get_json('/v1/nodes/theirs')['name'])
+        self.assertEqual('theirs', self.get_json(
+            '/v1/nodes/theirs', headers=self.as_admin())['name'])
 
 
 class TestList(base.APITestCase):
@@ -145,7 +148,8 @@ class TestList(base.APITestCase):
     def test_project_scope(self):
         self.create_node(name='mine', project_id='p1')
         self.create_node(name='theirs', project_id='p2')
-        body = self.get_json('/v1/nodes', headers={'X-Project-Id': 'p1'})
+        self.use_projects('p1')
+        body = self.get_json('/v1/nodes', headers=self.as_project('p1'))
         self.assertEqual(['mine'], [n['name'] for n in body['nodes']])
 
     def test_pagination(self):

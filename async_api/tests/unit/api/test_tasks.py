@@ -76,9 +76,10 @@ class TestTasks(base.APITestCase):
             self.assert_error(response, 404, 'task_not_found')
 
     def test_other_project_is_not_found(self):
+        self.use_projects('p1')
         task = fakes.make_task(self.node.uuid, project_id='p2')
         response = self.app.get('/v1/tasks/%s' % task.uuid,
-                                headers={'X-Project-Id': 'p1'},
+                                headers=self.as_project('p1'),
                                 expect_errors=True)
         self.assert_error(response, 404, 'task_not_found')
 
