@@ -199,7 +199,7 @@ CFG
         $manage bootstrap --bootstrap-password "$password" \
             --bootstrap-username admin --bootstrap-project-name admin \
             --bootstrap-role-name admin --bootstrap-region-id RegionOne \
-            --bootstrap-public-url "$url"
+            --bootstrap-public-url "$url" --bootstrap-internal-url "$url"
     } >"$KEYSTONE_DIR/manage.log" 2>&1 || {
         cat "$KEYSTONE_DIR/manage.log" >&2
         return 1
