@@ -35,11 +35,12 @@ class UserFile:
                              'file')
         try:
             basic_auth.validate_auth_file(path)
-        except (middleware_exceptions.ConfigInvalid,
-                webob.exc.HTTPException) as error:
+        except middleware_exceptions.ConfigInvalid:
+            raise ValueError('Cannot read the htpasswd file %s' % path) \
+                from None
+        except webob.exc.HTTPException as error:
             raise ValueError('Invalid htpasswd file %s: %s'
-                             % (path, getattr(error, 'detail', None)
-                                or error)) from None
+                             % (path, error.detail)) from None
         self.path = path
 
     def user(self, environ):

@@ -1,10 +1,10 @@
 """Where the real servers for functional tests are.
 
-``tools/run-tests.sh`` starts PostgreSQL, Redis, etcd, ZooKeeper and
-MariaDB on 127.0.0.1 for the run and exports their URLs. A test that needs
-a server calls :func:`require`: without the server it is skipped on a
-developer's machine, and fails under CI (``CI`` set), where a missing
-server is a broken run.
+``tools/run-tests.sh`` starts PostgreSQL, Redis, etcd, ZooKeeper,
+MariaDB and Keystone on 127.0.0.1 for the run and exports their URLs. A
+test that needs a server calls :func:`require`: without the server it is
+skipped on a developer's machine, and fails under CI (``CI`` set), where a
+missing server is a broken run.
 """
 
 import os
@@ -16,6 +16,7 @@ REDIS = 'ASYNC_API_TEST_REDIS_URL'
 ETCD = 'ASYNC_API_TEST_ETCD_URL'
 ZOOKEEPER = 'ASYNC_API_TEST_ZOOKEEPER_URL'
 MYSQL = 'ASYNC_API_TEST_MYSQL_URL'
+KEYSTONE = 'ASYNC_API_TEST_KEYSTONE_URL'
 
 
 def require(test, variable):

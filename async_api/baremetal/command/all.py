@@ -31,9 +31,11 @@ def main(argv=None):
     # is adopted by the library before the bare-metal schema.
     async_api.upgrade_schema(database.engine)
     baremetal_migration.upgrade(database.engine)
+    # The app first: one that cannot be built (an unreadable htpasswd
+    # file) must stop the process before conductor threads keep it alive.
+    app = api_app.setup_app(conf)
     conductors = bm_conductors.start(conf)
-    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
-                                    conf.api.host_ip, conf.api.port)
+    server = wsgi_server.WSGIServer(app, conf.api.host_ip, conf.api.port)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import bcrypt
 import fixtures
 import requests
 
@@ -25,6 +26,19 @@ def write_config(path, sections):
             for key, value in values.items():
                 f.write('%s = %s\n' % (key, value))
             f.write('\n')
+    return path
+
+
+def write_htpasswd(path, users):
+    """Write an htpasswd file of bcrypt hashes from ``{user: password}``.
+
+    What ``htpasswd -B`` writes, with the fewest rounds bcrypt allows: the
+    tests check hashes, not their cost.
+    """
+    with open(path, 'w') as f:
+        for user, password in users.items():
+            hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4))
+            f.write('%s:%s\n' % (user, hashed.decode()))
     return path
 
 

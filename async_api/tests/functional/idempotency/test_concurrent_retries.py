@@ -15,32 +15,43 @@ from async_api.tests import servers
 REQUESTS = 50
 API_PROCESSES = 2
 
+#: htpasswd users: one per project, and an administrator in none.
+P1 = ('p1', 'p1-secret')
+P2 = ('p2', 'p2-secret')
+ADMIN = ('admin', 'admin-secret')
+
 
 class _ConcurrentRetries:
     """Mixed into a test case that sets ``self.connection`` in setUp."""
 
     def _start_apis(self):
         urls = []
+        user_file = service.write_htpasswd(
+            os.path.join(self.state_path, 'htpasswd'), dict((P1, P2, ADMIN)))
         for i in range(API_PROCESSES):
             port = service.free_port()
             config = service.write_config(
                 os.path.join(self.state_path, 'api-%d.conf' % i), {
                     'DEFAULT': {'state_path': self.state_path},
                     'database': {'connection': self.connection},
-                    'api': {'host_ip': '127.0.0.1', 'port': port},
+                    'api': {'host_ip': '127.0.0.1', 'port': port,
+                            'auth_strategy': 'http_basic',
+                            'http_basic_auth_user_file': user_file,
+                            'http_basic_projects': 'p1:p1,p2:p2'},
                 })
             process = self.useFixture(service.ServiceProcess(
                 'api', config, port=port, name='api-%d' % i))
             urls.append(process.url)
         return urls
 
-    def _fire(self, method, urls, path, body, headers):
+    def _fire(self, method, urls, path, body, headers, auth=ADMIN):
         barrier = threading.Barrier(REQUESTS)
 
         def one(i):
             barrier.wait()
             return requests.request(method, urls[i % len(urls)] + path,
-                                    json=body, headers=headers, timeout=60)
+                                    json=body, headers=headers, auth=auth,
+                                    timeout=60)
 
         with concurrent.futures.ThreadPoolExecutor(REQUESTS) as pool:
             return list(pool.map(one, range(REQUESTS)))
@@ -67,24 +78,23 @@ class _ConcurrentRetries:
     def test_one_task_from_fifty_concurrent_retries(self):
         urls = self._start_apis()
         node = requests.post(urls[0] + '/v1/nodes', json={'driver': 'fake'},
-                             headers={'X-Project-Id': 'p1'},
-                             timeout=30).json()
+                             auth=P1, timeout=30).json()
         path = '/v1/nodes/%s/states/power' % node['uuid']
         responses = self._fire('PUT', urls, path, {'target': 'on'},
-                               {'Idempotency-Key': 'boot-once',
-                                'X-Project-Id': 'p1'})
+                               {'Idempotency-Key': 'boot-once'}, auth=P1)
         task_uuid = self._check(responses, 202)
-        tasks = requests.get(urls[1] + '/v1/tasks', timeout=30).json()
+        tasks = requests.get(urls[1] + '/v1/tasks', auth=ADMIN,
+                             timeout=30).json()
         self.assertEqual([task_uuid], [t['uuid'] for t in tasks['tasks']])
         # The same key in another project is another request entirely: a
-        # new task, neither a replay nor a mismatch.
+        # new task, neither a replay nor a mismatch; naming p1 in a
+        # header does not reach p1's keys.
         theirs = requests.post(urls[1] + '/v1/nodes', json={'driver': 'fake'},
-                               headers={'X-Project-Id': 'p2'},
-                               timeout=30).json()
+                               auth=P2, timeout=30).json()
         other = requests.put(
             urls[1] + '/v1/nodes/%s/states/power' % theirs['uuid'],
-            json={'target': 'on'}, timeout=30,
-            headers={'Idempotency-Key': 'boot-once', 'X-Project-Id': 'p2'})
+            json={'target': 'on'}, timeout=30, auth=P2,
+            headers={'Idempotency-Key': 'boot-once', 'X-Project-Id': 'p1'})
         self.assertEqual(202, other.status_code, other.text)
         self.assertNotIn('Idempotent-Replayed', other.headers)
         self.assertNotEqual(task_uuid, other.json()['uuid'])
@@ -95,7 +105,8 @@ class _ConcurrentRetries:
                                {'name': 'once', 'driver': 'fake'},
                                {'X-Client-Token': 'create-once'})
         node_uuid = self._check(responses, 201)
-        nodes = requests.get(urls[0] + '/v1/nodes', timeout=30).json()
+        nodes = requests.get(urls[0] + '/v1/nodes', auth=ADMIN,
+                             timeout=30).json()
         self.assertEqual([node_uuid], [n['uuid'] for n in nodes['nodes']])
 
 
