@@ -13,6 +13,7 @@ import bcrypt
 import yaml
 
 from async_api.tests.functional.cli import base
+from async_api.tests import keystone
 
 
 class TestOpenStackCommands(base.OpenStackTestCase):
@@ -193,3 +194,43 @@ class TestHTTPBasic(base.OpenStackTestCase):
         self.env['OS_PASSWORD'] = 'wrong'
         refused = self.openstack('node', 'list', status=1)
         self.assertIn('HTTP 401', refused.stderr)
+
+
+class TestKeystonePassword(base.OpenStackTestCase):
+    """``--os-auth-type password`` against the test run's real Keystone,
+    the service with ``auth_strategy = keystone``.
+
+    The service is not in that Keystone's catalog (tests running side by
+    side would each need their own entry), so its URL comes from the
+    ``asyncapi_endpoint_override`` setting, here
+    ``OS_ASYNCAPI_ENDPOINT_OVERRIDE``.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.keystone = self.useFixture(keystone.KeystoneFixture(self))
+        project = self.keystone.project('cli')
+        user = self.keystone.user(project, 'member')
+        self.auth = {'OS_AUTH_TYPE': 'password',
+                     'OS_AUTH_URL': self.keystone.url + '/v3',
+                     'OS_USERNAME': user.name, 'OS_PASSWORD': user.password,
+                     'OS_PROJECT_ID': project,
+                     'OS_USER_DOMAIN_ID': keystone.DOMAIN,
+                     'OS_IDENTITY_API_VERSION': '3'}
+        self.project, self.user = project, user
+        self.start_service(api={'auth_strategy': 'keystone'},
+                           keystone_authtoken=(
+                               self.keystone.authtoken_options()))
+        self.env['OS_ASYNCAPI_ENDPOINT_OVERRIDE'] = self.env.pop(
+            'OS_ENDPOINT')
+
+    def test_commands_with_a_keystone_password(self):
+        self.openstack('node', 'create', '--driver', 'fake', '--name', 'n1')
+        task = self.openstack_json('node', 'power', 'on', 'n1', '--wait')
+        self.assertEqual('succeeded', task['state'])
+        self.assertEqual(self.project, task['project_id'])
+        self.assertEqual(self.user.id, task['user_id'])
+
+        self.env['OS_PASSWORD'] = 'wrong'
+        refused = self.openstack('node', 'list', status=1)
+        self.assertIn('401', refused.stderr)
