@@ -174,19 +174,22 @@ class TaskClient:
             ``timeout`` seconds (it goes on).
         """
         if isinstance(task, str):
-            task = self.get_task(task)
-        if progress:
-            progress(task)
+            # Read first in the loop below, with the wait preference.
+            uuid, task = task, None
+        else:
+            uuid = task['uuid']
+            if progress:
+                progress(task)
         deadline = time.monotonic() + timeout if timeout else None
-        while task['state'] not in states.TERMINAL:
+        while task is None or task['state'] not in states.TERMINAL:
             asked = self.progress_interval if progress else LONG_WAIT
             if deadline is not None:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 and task is not None:
                     raise errors.WaitTimeout(task, timeout)
                 asked = min(asked, max(1, math.ceil(remaining)))
             started = time.monotonic()
-            response = self.request('GET', self._task_path(task['uuid']),
+            response = self.request('GET', self._task_path(uuid),
                                     wait=asked)
             task = Task(response.json())
             if progress:
