@@ -75,6 +75,12 @@ _EXPORTS = {
     'describe_failure': ('async_api.tasks.failures', 'describe'),
     'install_log_masking': ('async_api.common.log_masking', 'install'),
     'openapi': ('async_api.api.openapi', None),
+    # HTTP client (keystoneauth1; no server-side imports)
+    'TaskClient': ('async_api.client.tasks', 'TaskClient'),
+    'client_session': ('async_api.client.session', 'client_session'),
+    'ClientError': ('async_api.client.errors', 'ClientError'),
+    'WaitTimeout': ('async_api.client.errors', 'WaitTimeout'),
+    'progress_reporter': ('async_api.client.progress', 'progress_reporter'),
 }
 
 __all__ = sorted(_EXPORTS)

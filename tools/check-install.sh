@@ -5,6 +5,8 @@
 # a scratch directory; run the README's quick start against it; stop it.
 # The test virtualenv holds every optional and test-only package, so a
 # runtime import of one of them goes unnoticed there: this catches it.
+# Then it adds python-openstackclient and runs an `openstack asyncapi`
+# command with --wait against the same service.
 # Exits non-zero, with the service's log, if any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,6 +131,18 @@ check(events.get('events'), 'the task has no events: %s' % events)
 print('check-install: quick start passed: task %s succeeded with %d events'
       % (task['uuid'], len(events['events'])))
 PY
+
+# What a user of the command line adds: python-openstackclient, whose
+# `openstack` then has the project's plugin (doc/source/user/cli.rst).
+echo "check-install: adding python-openstackclient"
+"$work/venv/bin/pip" install -q --disable-pip-version-check \
+    python-openstackclient || fail "pip install of python-openstackclient"
+state=$(OS_AUTH_TYPE=none OS_ENDPOINT="http://127.0.0.1:$port" \
+    HOME="$work" "$work/venv/bin/openstack" asyncapi node power off node-1 \
+    --wait -f value -c state </dev/null) \
+    || fail "openstack asyncapi node power off node-1 --wait"
+[ "$state" = succeeded ] || fail "the power off task ended $state"
+echo "check-install: openstack asyncapi node power off --wait: $state"
 
 kill "$pid"
 status=0

@@ -2,7 +2,8 @@
 # Start and stop the real servers the functional tests use, on 127.0.0.1
 # only, each in a scratch directory. Source this file, then call
 # start_test_servers; it exports ASYNC_API_TEST_*_URL for the tests
-# (PostgreSQL, Redis, etcd, ZooKeeper, MySQL/MariaDB and RabbitMQ).
+# (PostgreSQL, Redis, etcd, ZooKeeper, MySQL/MariaDB and RabbitMQ), and
+# Keystone's URL and admin credentials as ASYNC_API_TEST_KEYSTONE_*.
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
@@ -196,6 +197,106 @@ stop_rabbitmq() {
     rm -rf "$RABBITMQ_DIR"
 }
 
+# Keystone, for the keystone auth strategy: a release from the package
+# index in a virtualenv of its own (its pins are not the project's), kept
+# in the cache directory so that a second run reuses it.
+KEYSTONE_VERSION=30.0.0
+KEYSTONE_CONSTRAINTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/keystone-constraints.txt
+# Tokens live this many seconds, so that a test can see one expire; the
+# tests log in again when a token has less than a third of it left, time
+# enough for a loaded machine's Keystone to check it.
+KEYSTONE_TOKEN_EXPIRATION=20
+
+install_keystone() {
+    local key; key=$(sha256sum "$KEYSTONE_CONSTRAINTS" | cut -c1-12)
+    KEYSTONE_VENV=${XDG_CACHE_HOME:-$HOME/.cache}/async-api/keystone-$KEYSTONE_VERSION-$key
+    [ -f "$KEYSTONE_VENV/installed" ] && return 0
+    rm -rf "$KEYSTONE_VENV"
+    python3 -m venv "$KEYSTONE_VENV"
+    "$KEYSTONE_VENV/bin/pip" install -qq -c "$KEYSTONE_CONSTRAINTS" \
+        "keystone==$KEYSTONE_VERSION" gunicorn
+    # Written last: a broken install is redone by the next run.
+    touch "$KEYSTONE_VENV/installed"
+}
+
+start_keystone() {
+    install_keystone
+    local port password; port=$(free_port)
+    password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+    KEYSTONE_DIR=$(mktemp -d /tmp/async-api-keystone.XXXXXX)
+    local conf=$KEYSTONE_DIR/keystone.conf url=http://127.0.0.1:$port
+    # bcrypt's fewest rounds, as every test user logs in many times, and
+    # an in-process cache (one gunicorn worker, so it is coherent) for the
+    # dozens of queries each login and check makes.
+    cat >"$conf" <<CFG
+[DEFAULT]
+log_file = $KEYSTONE_DIR/keystone.log
+[database]
+connection = sqlite:///$KEYSTONE_DIR/keystone.db
+[token]
+provider = fernet
+expiration = $KEYSTONE_TOKEN_EXPIRATION
+[fernet_tokens]
+key_repository = $KEYSTONE_DIR/fernet-keys
+[fernet_receipts]
+key_repository = $KEYSTONE_DIR/fernet-keys
+[credential]
+key_repository = $KEYSTONE_DIR/credential-keys
+[identity]
+password_hash_rounds = 4
+[cache]
+enabled = true
+backend = dogpile.cache.memory
+CFG
+    local manage="$KEYSTONE_VENV/bin/keystone-manage --config-file $conf"
+    local owner="--keystone-user $(id -un) --keystone-group $(id -gn)"
+    {
+        $manage db_sync
+        $manage fernet_setup $owner
+        $manage credential_setup $owner
+        $manage bootstrap --bootstrap-password "$password" \
+            --bootstrap-username admin --bootstrap-project-name admin \
+            --bootstrap-role-name admin --bootstrap-region-id RegionOne \
+            --bootstrap-public-url "$url" --bootstrap-internal-url "$url"
+    } >"$KEYSTONE_DIR/manage.log" 2>&1 || {
+        cat "$KEYSTONE_DIR/manage.log" >&2
+        return 1
+    }
+    # Keystone's oslo.config would read gunicorn's arguments as its own.
+    cat >"$KEYSTONE_DIR/keystone_app.py" <<'PY'
+import sys
+sys.argv = sys.argv[:1]
+from keystone.server import wsgi
+application = wsgi.initialize_public_application()
+PY
+    OS_KEYSTONE_CONFIG_FILES=$conf "$KEYSTONE_VENV/bin/gunicorn" \
+        --bind "127.0.0.1:$port" --workers 1 --threads 4 \
+        --no-control-socket --chdir "$KEYSTONE_DIR" \
+        keystone_app:application >"$KEYSTONE_DIR/server.log" 2>&1 &
+    KEYSTONE_PID=$!
+    local ready=""
+    for _ in $(seq 300); do
+        python3 -c "import urllib.request; urllib.request.urlopen('$url/v3', timeout=1)" \
+            >/dev/null 2>&1 && ready=1 && break
+        sleep 0.1
+    done
+    [ -n "$ready" ] || {
+        echo "Keystone did not answer on $url:" >&2
+        cat "$KEYSTONE_DIR/server.log" "$KEYSTONE_DIR/keystone.log" >&2
+        return 1
+    }
+    export ASYNC_API_TEST_KEYSTONE_URL=$url
+    export ASYNC_API_TEST_KEYSTONE_ADMIN_USER=admin
+    export ASYNC_API_TEST_KEYSTONE_ADMIN_PASSWORD=$password
+    export ASYNC_API_TEST_KEYSTONE_ADMIN_PROJECT=admin
+}
+
+stop_keystone() {
+    [ -n "${KEYSTONE_PID:-}" ] && kill "$KEYSTONE_PID" 2>/dev/null || true
+    [ -n "${KEYSTONE_PID:-}" ] && wait "$KEYSTONE_PID" 2>/dev/null || true
+    [ -n "${KEYSTONE_DIR:-}" ] && rm -rf "$KEYSTONE_DIR"
+}
+
 start_test_servers() {
     start_postgresql
     start_redis
@@ -203,9 +304,11 @@ start_test_servers() {
     start_zookeeper
     start_mysql
     start_rabbitmq
+    start_keystone
 }
 
 stop_test_servers() {
+    stop_keystone
     stop_rabbitmq
     stop_mysql
     stop_zookeeper

@@ -1,10 +1,10 @@
 """Where the real servers for functional tests are.
 
 ``tools/run-tests.sh`` starts PostgreSQL, Redis, etcd, ZooKeeper,
-MariaDB and RabbitMQ on 127.0.0.1 for the run and exports their URLs. A
-test that needs a server calls :func:`require`: without the server it is
-skipped on a developer's machine, and fails under CI (``CI`` set), where
-a missing server is a broken run.
+MariaDB, RabbitMQ and Keystone on 127.0.0.1 for the run and exports their
+URLs. A test that needs a server calls :func:`require`: without the server
+it is skipped on a developer's machine, and fails under CI (``CI`` set),
+where a missing server is a broken run.
 """
 
 import os
@@ -17,6 +17,7 @@ ETCD = 'ASYNC_API_TEST_ETCD_URL'
 ZOOKEEPER = 'ASYNC_API_TEST_ZOOKEEPER_URL'
 MYSQL = 'ASYNC_API_TEST_MYSQL_URL'
 RABBITMQ = 'ASYNC_API_TEST_RABBITMQ_URL'
+KEYSTONE = 'ASYNC_API_TEST_KEYSTONE_URL'
 
 
 def require(test, variable):

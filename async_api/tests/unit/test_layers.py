@@ -121,3 +121,19 @@ class TestLayers(testtools.TestCase):
                         name == 'async_api'
                         or name.split('.', 1)[1] in async_api.__all__,
                         '%s imports %s' % (module, name))
+
+    def test_client_imports_nothing_of_the_server_side(self):
+        # Scripts and the openstack command load the client: it must not
+        # pull in the database, the conductor or the web stack.
+        for module, path in LIBRARY.items():
+            if not _within(module, ('async_api.client',)):
+                continue
+            for name in _imports(path, module):
+                if _within(name, ('async_api',)):
+                    # "from async_api.common import states" names the
+                    # package too.
+                    self.assertTrue(
+                        name == 'async_api.common' or _within(
+                            name, ('async_api.client',
+                                   'async_api.common.states')),
+                        '%s imports %s' % (module, name))
