@@ -2,9 +2,13 @@
 
 A service builds its Pecan app with :data:`PECAN_CONFIG` and the hooks of
 :func:`make_hooks`, then wraps it with :func:`wrap`. From the outside in:
-oslo.middleware's ``RequestId`` (every response carries
-``x-openstack-request-id``), :class:`~async_api.api.errors.
-ErrorMiddleware` (every error is an API-SIG body),
+oslo.middleware's ``HTTPProxyToWSGI`` (behind a proxy, with
+``[oslo_middleware]enable_proxy_headers_parsing``, links and Location
+headers use the ``X-Forwarded-Proto``/``-Host`` the client saw),
+``RequestId`` (every response carries ``x-openstack-request-id``),
+``CORS`` (``[cors]``), :class:`~async_api.api.errors.ErrorMiddleware`
+(every error is an API-SIG body), ``GET /healthcheck``
+(:mod:`async_api.api.health`),
 :class:`~async_api.api.body.JsonBodyMiddleware` (bodies are bounded,
 well-formed JSON),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
@@ -12,6 +16,8 @@ requests with an ``Idempotency-Key``), then the app with the hooks of
 :mod:`async_api.api.hooks`.
 """
 
+from oslo_middleware import cors
+from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 
 # The accept path (submit, posting, the jobboard and persistence
@@ -20,6 +26,7 @@ from oslo_middleware import request_id
 from async_api.api.controllers import action  # noqa: F401
 from async_api.api import body
 from async_api.api import errors
+from async_api.api import health
 from async_api.api import hooks
 from async_api.api import idempotency
 
@@ -52,5 +59,8 @@ def wrap(app, conf):
     """Wrap a WSGI app in the library's middlewares (see above)."""
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
+    app = health.HealthcheckMount(app, conf)
     app = errors.ErrorMiddleware(app)
-    return request_id.RequestId(app)
+    app = cors.CORS(app, conf)
+    app = request_id.RequestId(app)
+    return http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
