@@ -19,7 +19,6 @@ It is the ``async_api`` backend of oslo.middleware's
 import threading
 import time
 
-from concurrent import futures
 from oslo_log import log
 from oslo_middleware import healthcheck
 from oslo_middleware.healthcheck import opts as healthcheck_opts
@@ -51,10 +50,6 @@ class StorageCheck(pluginbase.HealthcheckBaseExtension):
     def __init__(self, oslo_conf, conf):
         super().__init__(oslo_conf, conf)
         self._lock = threading.Lock()
-        # One probe at a time: a probe stuck on a hung server must not
-        # take a new thread for each poll.
-        self._executor = futures.ThreadPoolExecutor(
-            1, thread_name_prefix='healthcheck')
         self._running = None
         self._result = None
         self._checked_at = None
@@ -66,20 +61,41 @@ class StorageCheck(pluginbase.HealthcheckBaseExtension):
             if (self._checked_at is not None
                     and now - self._checked_at < api.healthcheck_cache):
                 return self._result
-            if self._running is None or self._running.done():
-                self._running = self._executor.submit(self._probe)
-            try:
-                self._running.result(api.healthcheck_timeout)
-                result = pluginbase.HealthcheckResult(
-                    available=True, reason='OK')
-            except futures.TimeoutError:
+            # One probe at a time: a probe stuck on a hung server must
+            # not take a new thread for each poll.
+            if self._running is None or self._running[0].is_set():
+                self._running = self._start_probe()
+            done, outcome = self._running
+            if not done.wait(api.healthcheck_timeout):
                 result = self._failed('the database or the jobboard did '
                                       'not answer within %.1f s'
                                       % api.healthcheck_timeout)
-            except Exception as e:
-                result = self._failed('%s: %s' % (type(e).__name__, e))
+            elif outcome:
+                error = outcome[0]
+                result = self._failed('%s: %s' % (type(error).__name__,
+                                                  error))
+            else:
+                result = pluginbase.HealthcheckResult(
+                    available=True, reason='OK')
             self._result, self._checked_at = result, time.monotonic()
             return result
+
+    def _start_probe(self):
+        done = threading.Event()
+        outcome = []
+
+        def run():
+            try:
+                self._probe()
+            except Exception as e:
+                outcome.append(e)
+            finally:
+                done.set()
+        # A daemon thread: a probe hung on a dead server must not keep
+        # the process from exiting.
+        threading.Thread(target=run, name='healthcheck',
+                         daemon=True).start()
+        return done, outcome
 
     @staticmethod
     def _failed(reason):

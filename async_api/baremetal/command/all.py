@@ -33,7 +33,7 @@ def main(argv=None):
     baremetal_migration.upgrade(database.engine)
     conductors = bm_conductors.start(conf)
     server = wsgi_server.WSGIServer(api_app.setup_app(conf),
-                                    conf.api.host_ip, conf.api.port)
+                                    conf.api.host_ip, conf.api.port, conf)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)
