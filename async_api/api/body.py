@@ -46,11 +46,10 @@ def _read(environ, limit):
         return b''
     try:
         return environ['wsgi.input'].read(length)
-    except (TimeoutError, BlockingIOError):
-        # A server that hands the socket to the app (gunicorn) bounds
-        # each read with its client timeout (a socket timeout, or EAGAIN
-        # from a kernel receive timeout): a client that stops halfway
-        # through its body is answered, not waited for.
+    except TimeoutError:
+        # A server that lets the app read from the socket may bound each
+        # read with a timeout: a client that stops halfway through its
+        # body is answered, not waited for.
         raise exception.RequestTimeout(
             'The request body did not arrive in time')
 

@@ -1,94 +1,44 @@
-"""The server of ``async-api-api``: gunicorn, ``[api]workers`` processes.
+"""The server of ``async-api-api``: ``[api]workers`` processes.
 
-Each worker is gunicorn's threaded worker (``gthread``) with
-``[api]threads`` threads, HTTP/1.1 keep-alive and two changes of ours:
-
-* a receive timeout of ``[api]client_timeout`` on every client socket:
-  gunicorn bounds only the wait for a request's first byte, so a client
-  that stops halfway through its headers or body would hold a thread
-  for ever; with the timeout the read fails, the request is answered
-  ``408`` (:mod:`async_api.api.body`) or the connection is closed;
-* errors gunicorn answers itself (a bad request line, a URI or headers
-  over its limits) are API-SIG JSON instead of HTML.
-
-doc/source/admin/deployment.rst says why gunicorn.
+gunicorn's arbiter manages the processes (starts ``[api]workers``,
+replaces one that dies, stops them gracefully on SIGTERM); each worker
+serves the sockets the arbiter opened with waitress
+(:mod:`.wsgi_server`), the same server as ``async-api-all``'s. gunicorn's
+own threaded worker reads a request's headers and body in the thread
+that will run it, so a client that stalls holds that thread (gunicorn
+bounds only the wait for the first byte); waitress reads whole requests
+in its I/O thread first. doc/source/admin/deployment.rst has the
+measurements.
 """
 
-import html
-import re
-import socket
-import struct
+import os
+import threading
 
 from gunicorn.app import base
-from gunicorn import util
-from gunicorn.workers import gthread
+from gunicorn.workers import base as workers_base
 
 import async_api
-from async_api.baremetal import server_errors
-
-_STATUS_LINE = re.compile(rb'HTTP/1\.[01] (\d{3}) ([^\r\n]*)\r\n')
-_DETAIL = re.compile(rb'</h1>(.*)</body>', re.S)
+from async_api.baremetal import wsgi_server
 
 
-class _Captured:
-    """Stands for a client socket to keep what gunicorn writes to it."""
+class WaitressWorker(workers_base.Worker):
+    """A gunicorn worker that serves its sockets with waitress."""
 
-    def __init__(self):
-        self.data = b''
+    #: The service's ``ConfigOpts`` (set by :func:`serve`).
+    conf = None
 
-    def gettimeout(self):
-        return 0.0
-
-    def sendall(self, data):
-        self.data += data
-
-    def send(self, data):
-        self.data += data
-        return len(data)
-
-
-def _parse_error(raw):
-    """(status, reason, detail) of the response gunicorn built."""
-    match = _STATUS_LINE.match(raw)
-    if match is None:
-        return 500, 'Internal Server Error', None
-    detail = _DETAIL.search(raw)
-    detail = (html.unescape(detail.group(1).decode('latin-1')).strip()
-              if detail else None)
-    return int(match.group(1)), match.group(2).decode('latin-1'), detail
-
-
-class Worker(gthread.ThreadWorker):
-    """gunicorn's gthread worker with a client timeout and JSON errors."""
-
-    #: Seconds a client may stay silent mid-request (set by :func:`serve`).
-    client_timeout = 10
-
-    def enqueue_req(self, conn):
-        # SO_RCVTIMEO, not socket.settimeout(): gunicorn switches its
-        # sockets between blocking and non-blocking, which resets
-        # Python's timeout but not the kernel's.
-        seconds = int(self.client_timeout)
-        timeval = struct.pack('ll', seconds, 0)
-        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
-        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
-        super().enqueue_req(conn)
-
-    def handle_error(self, req, client, addr, exc):
-        # gunicorn classifies the error, logs it and writes an HTML page;
-        # the page is caught here and answered as JSON instead.
-        captured = _Captured()
-        super().handle_error(req, captured, addr, exc)
-        status, reason, detail = _parse_error(captured.data)
-        body = server_errors.document(status, reason,
-                                      detail if status < 500 else None)
-        head = ('HTTP/1.1 %d %s\r\nConnection: close\r\n'
-                'Content-Type: application/json\r\n'
-                'Content-Length: %d\r\n\r\n' % (status, reason, len(body)))
-        try:
-            util.write_nonblock(client, head.encode('latin-1') + body)
-        except Exception:
-            self.log.debug('Failed to send an error response.')
+    def run(self):
+        server = wsgi_server.WSGIServer(
+            self.wsgi, None, None, self.conf,
+            sockets=[listener.sock for listener in self.sockets])
+        server.start()
+        stop = threading.Event()
+        # The arbiter replaces a worker that stops telling it it is
+        # alive; SIGTERM clears self.alive (gunicorn's handler).
+        while self.alive and self.ppid == os.getppid():
+            self.notify()
+            stop.wait(min(1.0, self.timeout / 2.0))
+        server.stop()
 
 
 class _Application(base.BaseApplication):
@@ -106,44 +56,42 @@ class _Application(base.BaseApplication):
         return self._load()
 
 
+def _post_fork(arbiter, worker):
+    # The app was built before the fork (preload); database connections
+    # must not be shared across it: each worker opens its own.
+    async_api.database().engine.dispose(close=False)
+
+
 def options(conf, prog):
     """gunicorn's settings from the service's options."""
     host = conf.api.host_ip
     bind = '[%s]:%d' % (host, conf.api.port) if ':' in host else (
         '%s:%d' % (host, conf.api.port))
-    worker = type('Worker', (Worker,),
-                  {'client_timeout': conf.api.client_timeout})
     return {
         'bind': [bind],
         'workers': conf.api.workers,
-        'worker_class': worker,
-        'threads': conf.api.threads,
-        'keepalive': conf.api.client_timeout,
+        'worker_class': type('WaitressWorker', (WaitressWorker,),
+                             {'conf': conf}),
+        # Built once, before the socket is opened: a worker answers as
+        # soon as it is forked, and the workers share the app's pages.
+        'preload_app': True,
+        'post_fork': _post_fork,
         'graceful_timeout': 10,
-        # X-Forwarded-Proto is oslo.middleware's HTTPProxyToWSGI's to
-        # read, when [oslo_middleware]enable_proxy_headers_parsing says.
-        'secure_scheme_headers': {},
         'proc_name': prog,
         'loglevel': 'warning',
     }
 
 
 def serve(conf, prog, make_app, when_ready=None):
-    """Run gunicorn until it is told to stop (SIGTERM, SIGINT).
+    """Run the workers until told to stop (SIGTERM, SIGINT).
 
-    :param make_app: builds the WSGI app, in each worker after the fork.
+    :param make_app: builds the WSGI app.
     :param when_ready: called with the listening ``(host, port)`` once
         the workers are being started.
     """
-    def load():
-        # Connections must not be shared across the fork: each worker
-        # opens its own.
-        async_api.database().engine.dispose(close=False)
-        return make_app()
-
     settings = options(conf, prog)
     if when_ready is not None:
         settings['when_ready'] = (
             lambda arbiter: when_ready(arbiter.LISTENERS[0].sock
                                        .getsockname()[:2]))
-    _Application(load, settings).run()
+    _Application(make_app, settings).run()

@@ -1,4 +1,5 @@
-"""The API server inside ``async-api-all`` (and for tests): waitress.
+"""The API's HTTP server: waitress, in ``async-api-all`` and in each
+worker process of ``async-api-api`` (:mod:`.prefork_server`).
 
 waitress reads every request, headers and body, in its I/O thread and
 hands a request to one of ``[api]threads`` threads only once it has
@@ -46,11 +47,10 @@ class _Server(server.TcpWSGIServer):
     channel_class = _Channel
 
 
-def adjustments_for(conf, host, port):
+def adjustments_for(conf, **listen):
     """waitress's settings from the service's options."""
     timeout = conf.api.client_timeout
     return adjustments.Adjustments(
-        host=host, port=port,
         threads=conf.api.threads,
         channel_timeout=timeout,
         # How often idle and stalled connections are looked for: often
@@ -67,17 +67,31 @@ def adjustments_for(conf, host, port):
         # Bounds the request line and headers together (waitress has no
         # 414): room for large tokens, not for a memory attack.
         max_request_header_size=MAX_HEADER_BYTES,
-        expose_tracebacks=False)
+        expose_tracebacks=False,
+        **listen)
 
 
 class WSGIServer:
-    """Serve ``app`` on ``host``:``port`` (0 picks a free port)."""
+    """Serve ``app`` on ``host``:``port`` (0 picks a free port), or on
+    listening ``sockets`` that another process opened."""
 
-    def __init__(self, app, host, port, conf):
+    def __init__(self, app, host, port, conf, sockets=None):
         # waitress's socket map: emptied, it ends the server's loop.
         self._map = {}
-        self._server = _Server(app, map=self._map,
-                               adj=adjustments_for(conf, host, port))
+        if sockets:
+            adj = adjustments_for(conf, sockets=sockets)
+            dispatcher = task.ThreadedTaskDispatcher()
+            dispatcher.set_thread_count(adj.threads)
+            self._servers = [
+                _Server(app, map=self._map, _sock=sock, adj=adj,
+                        dispatcher=dispatcher, bind_socket=False,
+                        sockinfo=(sock.family, sock.type, sock.proto,
+                                  sock.getsockname()))
+                for sock in sockets]
+        else:
+            adj = adjustments_for(conf, host=host, port=port)
+            self._servers = [_Server(app, map=self._map, adj=adj)]
+        self._server = self._servers[0]
         self._thread = None
 
     @property
