@@ -25,6 +25,10 @@ LOG = log.getLogger(__name__)
 
 MAX_HEADER_BYTES = 32 * 1024
 
+# waitress warns each time a request waits for a free thread: that is
+# how a bounded pool works under load, not a fault.
+logging.getLogger('waitress.queue').setLevel(logging.ERROR)
+
 
 class _JsonErrorTask(task.ErrorTask):
     """waitress's own errors as API-SIG JSON instead of plain text."""
