@@ -24,11 +24,14 @@ from oslo_middleware import request_id
 # backends) is imported with the app, not by its first request: that
 # import took over a second, and an accept must answer at once.
 from async_api.api.controllers import action  # noqa: F401
+from async_api.api import argspec_cache
 from async_api.api import body
 from async_api.api import errors
 from async_api.api import health
 from async_api.api import hooks
 from async_api.api import idempotency
+
+argspec_cache.install()
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {

@@ -9,6 +9,7 @@ the ipmi driver rebinds two module globals of pyghmi's private session
 module; the BMC slots read a semaphore's counter;
 async_api/baremetal/wsgi_server.py swaps waitress's error task for one
 that answers JSON, through class attributes of its channel and server.
+async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -188,3 +189,10 @@ class TestPrivateNames(testtools.TestCase):
         self.attribute(waitress_task.ErrorTask, 'set_close_on_finish',
                        'write')
         self.set_in_init(waitress_task.Task, 'request', 'response_headers')
+
+    def test_pecan_getargspec(self):
+        # async_api.api.argspec_cache rebinds it where Pecan calls it.
+        from async_api.api import argspec_cache
+        for module in argspec_cache.MODULES:
+            self.attribute(module, 'getargspec')
+        self.attribute(argspec_cache._original, '__call__')
