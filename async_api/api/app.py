@@ -2,10 +2,14 @@
 
 A service builds its Pecan app with :data:`PECAN_CONFIG` and the hooks of
 :func:`make_hooks`, then wraps it with :func:`wrap`. From the outside in:
-oslo.middleware's ``RequestId`` (every response carries
-``x-openstack-request-id``), :class:`~async_api.api.errors.
-ErrorMiddleware` (every error is an API-SIG body), the service's
+oslo.middleware's ``HTTPProxyToWSGI`` (behind a proxy, with
+``[oslo_middleware]enable_proxy_headers_parsing``, links and Location
+headers use the ``X-Forwarded-Proto``/``-Host`` the client saw),
+``RequestId`` (every response carries ``x-openstack-request-id``),
+``CORS`` (``[cors]``), :class:`~async_api.api.errors.ErrorMiddleware`
+(every error is an API-SIG body), the service's
 :class:`~async_api.api.auth.Authentication` (who is calling),
+``GET /healthcheck`` (:mod:`async_api.api.health`),
 :class:`~async_api.api.body.JsonBodyMiddleware` (bodies are bounded,
 well-formed JSON),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
@@ -13,17 +17,23 @@ requests with an ``Idempotency-Key``), then the app with the hooks of
 :mod:`async_api.api.hooks`.
 """
 
+from oslo_middleware import cors
+from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 
 # The accept path (submit, posting, the jobboard and persistence
 # backends) is imported with the app, not by its first request: that
 # import took over a second, and an accept must answer at once.
 from async_api.api.controllers import action  # noqa: F401
+from async_api.api import argspec_cache
 from async_api.api import body
 from async_api.api import errors
+from async_api.api import health
 from async_api.api import hooks
 from async_api.api import idempotency
 from async_api import notifications
+
+argspec_cache.install()
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {
@@ -65,9 +75,12 @@ def wrap(app, conf, auth=None):
     notifications.setup(conf, service='async-api-api')
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
+    app = health.HealthcheckMount(app, conf)
     if auth is not None:
         # Outside the body and idempotency middlewares: a stranger is
         # answered 401 before a body is read or a key claimed.
         app = auth.wrap(app, conf)
     app = errors.ErrorMiddleware(app)
-    return request_id.RequestId(app)
+    app = cors.CORS(app, conf)
+    app = request_id.RequestId(app)
+    return http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)

@@ -8,7 +8,10 @@ that a malformed one is a 4xx API-SIG error that stores nothing, never a
 * a body of another media type than JSON is ``415``: the API speaks
   JSON only (WSME would also parse XML);
 * a body over ``[async_api_api]max_request_body_size`` is ``413``, read
-  no further than the limit;
+  no further than the limit (the one body limit of the stack: there is
+  no oslo.middleware ``sizelimit`` besides);
+* a body that stops arriving before its ``Content-Length`` is ``408``
+  when the server bounds reads with a timeout;
 * a body that is not UTF-8 JSON, holds a lone surrogate (``"\\ud800"``,
   valid JSON that no database can store), nests deeper than
   ``[async_api_api]max_json_depth``, or is not an object (an array for
@@ -41,7 +44,16 @@ def _read(environ, limit):
         raise exception.RequestTooLarge(
             'The request body is %d bytes; the limit is %d'
             % (length, limit))
-    return environ['wsgi.input'].read(length) if length > 0 else b''
+    if length <= 0:
+        return b''
+    try:
+        return environ['wsgi.input'].read(length)
+    except TimeoutError:
+        # A server that lets the app read from the socket may bound each
+        # read with a timeout: a client that stops halfway through its
+        # body is answered, not waited for.
+        raise exception.RequestTimeout(
+            'The request body did not arrive in time')
 
 
 def _depth_and_strings(document):

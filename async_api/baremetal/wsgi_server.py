@@ -1,55 +1,123 @@
-"""A small threaded WSGI server for the embedded deployment and tests.
+"""The API's HTTP server: waitress, in ``async-api-all`` and in each
+worker process of ``async-api-api`` (:mod:`.prefork_server`).
 
-Production deployments run :mod:`async_api.baremetal.api.wsgi` under a
-real WSGI
-server (uWSGI, gunicorn, mod_wsgi); this one needs nothing but the
-standard library.
+waitress reads every request, headers and body, in its I/O thread and
+hands a request to one of ``[api]threads`` threads only once it has
+arrived whole, so a slow or stalled client holds a socket, never a
+thread; ``[api]client_timeout`` closes it. HTTP/1.1 with keep-alive.
+Errors waitress answers itself (a bad request line, headers over the
+limit, a body over ``[async_api_api]max_request_body_size``) are API-SIG
+JSON like every other. doc/source/admin/deployment.rst says why waitress.
 """
 
-import socketserver
+import logging
 import threading
-from wsgiref import simple_server
 
 from oslo_log import log
+from waitress import adjustments
+from waitress import channel
+from waitress import server
+from waitress import task
+
+from async_api.baremetal import server_errors
 
 LOG = log.getLogger(__name__)
 
+MAX_HEADER_BYTES = 32 * 1024
 
-class _Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
-    daemon_threads = True
-    # Bursts of concurrent clients would otherwise see refused connections.
-    request_queue_size = 128
+# waitress warns each time a request waits for a free thread: that is
+# how a bounded pool works under load, not a fault.
+logging.getLogger('waitress.queue').setLevel(logging.ERROR)
 
 
-class _QuietHandler(simple_server.WSGIRequestHandler):
-    def log_message(self, fmt, *args):
-        LOG.debug('%s %s', self.address_string(), fmt % args)
+class _JsonErrorTask(task.ErrorTask):
+    """waitress's own errors as API-SIG JSON instead of plain text."""
+
+    def execute(self):
+        error = self.request.error
+        body = server_errors.document(error.code, error.reason, error.body)
+        self.status = '%d %s' % (error.code, error.reason)
+        self.response_headers.append(('Content-Type', 'application/json'))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(channel.HTTPChannel):
+    error_task_class = _JsonErrorTask
+
+
+class _Server(server.TcpWSGIServer):
+    channel_class = _Channel
+
+
+def adjustments_for(conf, **listen):
+    """waitress's settings from the service's options."""
+    timeout = conf.api.client_timeout
+    return adjustments.Adjustments(
+        threads=conf.api.threads,
+        channel_timeout=timeout,
+        # How often idle and stalled connections are looked for: often
+        # enough that one is closed soon after its timeout.
+        cleanup_interval=max(1, timeout // 2),
+        # The same limit the application enforces, applied before the
+        # body is buffered.
+        max_request_body_size=conf.async_api_api.max_request_body_size,
+        # Proxy headers are oslo.middleware's HTTPProxyToWSGI's to read
+        # ([oslo_middleware]enable_proxy_headers_parsing); waitress would
+        # otherwise drop them.
+        clear_untrusted_proxy_headers=False,
+        ident='async_api',
+        # Bounds the request line and headers together (waitress has no
+        # 414): room for large tokens, not for a memory attack.
+        max_request_header_size=MAX_HEADER_BYTES,
+        expose_tracebacks=False,
+        **listen)
 
 
 class WSGIServer:
-    """Serve ``app`` on ``host``:``port`` (0 picks a free port)."""
+    """Serve ``app`` on ``host``:``port`` (0 picks a free port), or on
+    listening ``sockets`` that another process opened."""
 
-    def __init__(self, app, host, port):
-        self._server = simple_server.make_server(
-            host, port, app, server_class=_Server,
-            handler_class=_QuietHandler)
+    def __init__(self, app, host, port, conf, sockets=None):
+        # waitress's socket map: emptied, it ends the server's loop.
+        self._map = {}
+        if sockets:
+            adj = adjustments_for(conf, sockets=sockets)
+            dispatcher = task.ThreadedTaskDispatcher()
+            dispatcher.set_thread_count(adj.threads)
+            self._servers = [
+                _Server(app, map=self._map, _sock=sock, adj=adj,
+                        dispatcher=dispatcher, bind_socket=False,
+                        sockinfo=(sock.family, sock.type, sock.proto,
+                                  sock.getsockname()))
+                for sock in sockets]
+        else:
+            adj = adjustments_for(conf, host=host, port=port)
+            self._servers = [_Server(app, map=self._map, adj=adj)]
+        self._server = self._servers[0]
         self._thread = None
 
     @property
     def port(self):
-        return self._server.server_address[1]
+        return int(self._server.effective_port)
 
     @property
     def host(self):
-        return self._server.server_address[0]
+        return self._server.effective_host
 
     def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        self._thread = threading.Thread(target=self._server.run,
                                         name='wsgi-server', daemon=True)
         self._thread.start()
 
     def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
+        # Closing every socket in waitress's map ends its loop; requests
+        # being served finish first (the dispatcher's shutdown waits).
+        logging.getLogger('waitress').setLevel(logging.CRITICAL)
+        self._server.task_dispatcher.shutdown()
+        while self._map:
+            for dispatcher in list(self._map.values()):
+                dispatcher.handle_close()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(10)

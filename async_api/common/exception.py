@@ -18,6 +18,7 @@ resources, ``Conflict`` for its rules)::
     │   ├── TaskFinished        409 task_finished
     │   ├── ResourceQueueFull   409 resource_queue_full
     │   └── IdempotencyKeyInUse 409 idempotency_key_in_use
+    ├── RequestTimeout          408 request_timeout
     ├── RequestTooLarge         413 request_too_large
     ├── UnsupportedMediaType    415 unsupported_media_type
     ├── IdempotencyKeyMismatch  422 idempotency_key_mismatch
@@ -166,6 +167,12 @@ class RequestTooLarge(AsyncApiError):
     status = 413
     code = 'request_too_large'
     title = 'Request body too large'
+
+
+class RequestTimeout(AsyncApiError):
+    status = 408
+    code = 'request_timeout'
+    title = 'Request timeout'
 
 
 class UnsupportedMediaType(AsyncApiError):

@@ -45,6 +45,18 @@ opts = [
                min=2,
                help='How deeply arrays and objects may nest in a request '
                     'body; deeper bodies are answered 400.'),
+    cfg.FloatOpt('healthcheck_timeout',
+                 default=2.0,
+                 min=0.1,
+                 help='Seconds GET /healthcheck waits for its probe (one '
+                      'committed write to the database, one call to the '
+                      'jobboard) before it answers 503.'),
+    cfg.FloatOpt('healthcheck_cache',
+                 default=2.0,
+                 min=0,
+                 help='Seconds a probe\'s result answers GET /healthcheck '
+                      'before the next probe, so that frequent polls by '
+                      'load balancers do not each write to the database.'),
 ]
 
 

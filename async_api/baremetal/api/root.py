@@ -1,35 +1,17 @@
-"""``GET /`` (version discovery) and ``GET /healthcheck``."""
+"""``GET /``: version discovery.
 
-from oslo_log import log
+``GET /healthcheck`` is the library's (:func:`async_api.wrap_app`).
+"""
+
 import pecan
-from pecan import rest
-import sqlalchemy as sa
 
 import async_api
 from async_api.baremetal.api import v1
-
-LOG = log.getLogger(__name__)
 
 
 def _v1_version():
     return {'id': 'v1', 'status': 'CURRENT',
             'links': [async_api.links.make('self', 'v1')]}
-
-
-class HealthcheckController(rest.RestController):
-    """For load balancers: 200 while the database answers, else 503."""
-
-    @pecan.expose('json')
-    def get_all(self):
-        try:
-            with async_api.database().reader.using() as session:
-                session.execute(sa.text('SELECT 1'))
-        except Exception:
-            LOG.warning('Healthcheck: the database cannot be reached',
-                        exc_info=True)
-            raise async_api.exception.ServiceUnavailable(
-                'The database cannot be reached')
-        return {'status': 'ok'}
 
 
 class RootController:
@@ -40,7 +22,6 @@ class RootController:
     """
 
     v1 = v1.V1Controller()
-    healthcheck = HealthcheckController()
 
     @pecan.expose(generic=True, template='json')
     def index(self):

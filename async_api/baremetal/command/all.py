@@ -35,7 +35,8 @@ def main(argv=None):
     # file) must stop the process before conductor threads keep it alive.
     app = api_app.setup_app(conf)
     conductors = bm_conductors.start(conf)
-    server = wsgi_server.WSGIServer(app, conf.api.host_ip, conf.api.port)
+    server = wsgi_server.WSGIServer(app, conf.api.host_ip, conf.api.port,
+                                    conf)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)

@@ -1,7 +1,7 @@
-"""``async-api-api``: the API alone, on the built-in threaded server.
+"""``async-api-api``: the API alone, in ``[api]workers`` gunicorn processes.
 
-For production, serve :mod:`async_api.baremetal.api.wsgi` with a real
-WSGI server.
+A deployment that brings its own server (uWSGI, mod_wsgi) serves
+:func:`async_api.baremetal.api.wsgi.initialize_wsgi_app` instead.
 """
 
 import sys
@@ -10,9 +10,8 @@ from oslo_log import log
 
 from async_api.baremetal.api import app as api_app
 from async_api.baremetal.command import errors
-from async_api.baremetal.command import signals
 from async_api.baremetal import config
-from async_api.baremetal import wsgi_server
+from async_api.baremetal import prefork_server
 
 LOG = log.getLogger(__name__)
 
@@ -21,14 +20,14 @@ LOG = log.getLogger(__name__)
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-api')
-    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
-                                    conf.api.host_ip, conf.api.port)
-    server.start()
-    print('async_api API is serving on http://%s:%d/'
-          % (server.host, server.port), flush=True)
-    signum = signals.wait_for_stop()
-    LOG.info('Signal %d received, stopping', signum)
-    server.stop()
+
+    def ready(address):
+        print('async_api API is serving on http://%s:%d/ with %d worker '
+              'processes' % (address[0], address[1], conf.api.workers),
+              flush=True)
+
+    prefork_server.serve(conf, 'async-api-api',
+                         lambda: api_app.setup_app(conf), when_ready=ready)
     return 0
 
 

@@ -101,7 +101,9 @@ class ServiceProcess(fixtures.Fixture):
                 if requests.get(self.url + self.READY_PATH,
                                 timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening before it can answer
+                # (a server whose workers are still starting).
                 pass
             time.sleep(0.1)
         raise RuntimeError('%s did not answer within %ss; log:\n%s'

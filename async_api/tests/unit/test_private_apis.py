@@ -8,9 +8,13 @@ async_api/db/direct.py calls SQLAlchemy's ``Connection._cursor_execute``;
 the notification sender sends through oslo.messaging's
 ``Transport._send_notification`` (its drivers swallow send failures);
 the ipmi driver rebinds two module globals of pyghmi's private session
-module; the BMC slots read a semaphore's counter. None of these is part of
-a library's API, so an upgrade may drop or change one silently (TaskFlow
-would then call an override with other arguments, or never call it).
+module; the BMC slots read a semaphore's counter;
+async_api/baremetal/wsgi_server.py swaps waitress's error task for one
+that answers JSON, through class attributes of its channel and server.
+async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules.
+None of these is part of a library's API, so an upgrade may drop or
+change one silently (TaskFlow would then call an override with other
+arguments, or never call it).
 These tests fail naming the name. requirements.txt bounds TaskFlow and
 SQLAlchemy to the major versions checked here.
 """
@@ -30,6 +34,9 @@ from taskflow.jobs import base as jobs_base
 from taskflow.listeners import base as listener_base
 from taskflow.persistence import base as persistence_base
 import testtools
+from waitress import channel as waitress_channel
+from waitress import server as waitress_server
+from waitress import task as waitress_task
 
 _MISSING = object()
 
@@ -177,3 +184,24 @@ class TestPrivateNames(testtools.TestCase):
     def test_semaphore_counter(self):
         # async_api.baremetal.drivers.bmc.in_use counts the free slots.
         self.attribute(threading.BoundedSemaphore(2), '_value')
+
+    def test_waitress(self):
+        # async_api.baremetal.wsgi_server: JSON errors and shutdown.
+        self.attribute(waitress_channel.HTTPChannel, 'error_task_class')
+        self.attribute(waitress_server.TcpWSGIServer, 'channel_class')
+        self.set_in_init(waitress_server.TcpWSGIServer, 'effective_port',
+                         'effective_host')
+        self.method(waitress_server.TcpWSGIServer, '__init__',
+                    ('application', 'map', '_start', '_sock', 'dispatcher',
+                     'adj', 'sockinfo', 'bind_socket'))
+        self.method(waitress_task.ErrorTask, 'execute', (), exact=True)
+        self.attribute(waitress_task.ErrorTask, 'set_close_on_finish',
+                       'write')
+        self.set_in_init(waitress_task.Task, 'request', 'response_headers')
+
+    def test_pecan_getargspec(self):
+        # async_api.api.argspec_cache rebinds it where Pecan calls it.
+        from async_api.api import argspec_cache
+        for module in argspec_cache.MODULES:
+            self.attribute(module, 'getargspec')
+        self.attribute(argspec_cache._original, '__call__')

@@ -1,0 +1,97 @@
+"""The server of ``async-api-api``: ``[api]workers`` processes.
+
+gunicorn's arbiter manages the processes (starts ``[api]workers``,
+replaces one that dies, stops them gracefully on SIGTERM); each worker
+serves the sockets the arbiter opened with waitress
+(:mod:`.wsgi_server`), the same server as ``async-api-all``'s. gunicorn's
+own threaded worker reads a request's headers and body in the thread
+that will run it, so a client that stalls holds that thread (gunicorn
+bounds only the wait for the first byte); waitress reads whole requests
+in its I/O thread first. doc/source/admin/deployment.rst has the
+measurements.
+"""
+
+import os
+import threading
+
+from gunicorn.app import base
+from gunicorn.workers import base as workers_base
+
+import async_api
+from async_api.baremetal import wsgi_server
+
+
+class WaitressWorker(workers_base.Worker):
+    """A gunicorn worker that serves its sockets with waitress."""
+
+    #: The service's ``ConfigOpts`` (set by :func:`serve`).
+    conf = None
+
+    def run(self):
+        server = wsgi_server.WSGIServer(
+            self.wsgi, None, None, self.conf,
+            sockets=[listener.sock for listener in self.sockets])
+        server.start()
+        stop = threading.Event()
+        # The arbiter replaces a worker that stops telling it it is
+        # alive; SIGTERM clears self.alive (gunicorn's handler).
+        while self.alive and self.ppid == os.getppid():
+            self.notify()
+            stop.wait(min(1.0, self.timeout / 2.0))
+        server.stop()
+
+
+class _Application(base.BaseApplication):
+
+    def __init__(self, load, options):
+        self._load = load
+        self._options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._load()
+
+
+def _post_fork(arbiter, worker):
+    # The app was built before the fork (preload); database connections
+    # must not be shared across it: each worker opens its own.
+    async_api.database().engine.dispose(close=False)
+
+
+def options(conf, prog):
+    """gunicorn's settings from the service's options."""
+    host = conf.api.host_ip
+    bind = '[%s]:%d' % (host, conf.api.port) if ':' in host else (
+        '%s:%d' % (host, conf.api.port))
+    return {
+        'bind': [bind],
+        'workers': conf.api.workers,
+        'worker_class': type('WaitressWorker', (WaitressWorker,),
+                             {'conf': conf}),
+        # Built once, before the socket is opened: a worker answers as
+        # soon as it is forked, and the workers share the app's pages.
+        'preload_app': True,
+        'post_fork': _post_fork,
+        'graceful_timeout': 10,
+        'proc_name': prog,
+        'loglevel': 'warning',
+    }
+
+
+def serve(conf, prog, make_app, when_ready=None):
+    """Run the workers until told to stop (SIGTERM, SIGINT).
+
+    :param make_app: builds the WSGI app.
+    :param when_ready: called with the listening ``(host, port)`` once
+        the workers are being started.
+    """
+    settings = options(conf, prog)
+    if when_ready is not None:
+        settings['when_ready'] = (
+            lambda arbiter: when_ready(arbiter.LISTENERS[0].sock
+                                       .getsockname()[:2]))
+    _Application(make_app, settings).run()
