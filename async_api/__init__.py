@@ -62,6 +62,7 @@ _EXPORTS = {
     'pagination': ('async_api.api.pagination', None),
     'masking': ('async_api.api.masking', None),
     'errors': ('async_api.api.errors', None),
+    'policy': ('async_api.api.policy', None),
     # Conductors
     'ConductorService': ('async_api.conductor.service', 'ConductorService'),
     'PeriodicRunner': ('async_api.conductor.periodics', 'PeriodicRunner'),

@@ -31,6 +31,7 @@ ENV_ERROR = 'async_api.error'
 _CODES = {
     400: 'invalid_parameter',
     401: 'unauthorized',
+    403: 'forbidden',
     404: 'not_found',
     405: 'method_not_allowed',
     406: 'not_acceptable',

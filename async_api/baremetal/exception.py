@@ -5,6 +5,7 @@
     └── NodeNotFound        404 node_not_found
     Conflict
     ├── DuplicateName       409 duplicate_name
+    ├── AmbiguousNodeName   409 ambiguous_node_name
     ├── NodeExists          409 node_exists
     └── NodeHasActiveTasks  409 node_has_active_tasks
 """
@@ -20,6 +21,13 @@ class NodeNotFound(async_api.exception.NotFound):
 class DuplicateName(async_api.exception.Conflict):
     code = 'duplicate_name'
     title = 'Duplicate name'
+
+
+class AmbiguousNodeName(async_api.exception.Conflict):
+    """A name several projects' nodes have, looked up across projects."""
+
+    code = 'ambiguous_node_name'
+    title = 'Ambiguous node name'
 
 
 class NodeExists(async_api.exception.Conflict):

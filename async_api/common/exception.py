@@ -8,6 +8,8 @@ resources, ``Conflict`` for its rules)::
     AsyncApiError
     ├── InvalidParameter        400 invalid_parameter
     ├── Unauthorized            401 unauthorized
+    ├── Forbidden               403 forbidden
+    │   └── PolicyNotAuthorized 403 policy_not_authorized
     ├── NotFound                404 <resource>_not_found
     │   ├── TaskNotFound        404 task_not_found
     │   └── OperationNotFound   404 operation_not_found
@@ -64,6 +66,23 @@ class Unauthorized(AsyncApiError):
         if self.challenge:
             return [('WWW-Authenticate', self.challenge)]
         return []
+
+
+class Forbidden(AsyncApiError):
+    status = 403
+    code = 'forbidden'
+    title = 'Forbidden'
+
+
+class PolicyNotAuthorized(Forbidden):
+    """The policy refuses the caller this action on an object it sees.
+
+    Objects of other projects are not found (404) instead, so that a
+    refusal never tells that they exist.
+    """
+
+    code = 'policy_not_authorized'
+    title = 'Not authorized by policy'
 
 
 class NotFound(AsyncApiError):

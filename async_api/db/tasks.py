@@ -57,6 +57,8 @@ def list_tasks(filters=None, task_states=None, changes_since=None,
     :param task_states: an iterable of states, any of which matches.
     :param changes_since: only tasks updated (or created) at or after this.
     :param marker: UUID of the last task of the previous page.
+    :param project_id: only this project's tasks (and marker); None for
+        every project's.
     """
     with engine.current().reader.using() as session:
         query = session.query(models.Task)
@@ -72,8 +74,13 @@ def list_tasks(filters=None, task_states=None, changes_since=None,
             query = query.filter(models.Task.project_id == project_id)
         marker_obj = None
         if marker is not None:
-            marker_obj = session.query(models.Task).filter(
-                models.Task.uuid == marker).one_or_none()
+            # Another project's task is no marker, as if it did not exist.
+            marker_query = session.query(models.Task).filter(
+                models.Task.uuid == marker)
+            if project_id is not None:
+                marker_query = marker_query.filter(
+                    models.Task.project_id == project_id)
+            marker_obj = marker_query.one_or_none()
             if marker_obj is None:
                 raise exception.InvalidParameter(
                     'Marker task %s could not be found' % marker)

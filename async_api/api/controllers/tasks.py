@@ -17,6 +17,7 @@ from async_api.api.controllers import action
 from async_api.api.expose import expose
 from async_api.api import links
 from async_api.api import pagination
+from async_api.api import policy
 from async_api.api import prefer
 from async_api.api import request
 from async_api.api.types import collection
@@ -31,8 +32,18 @@ from async_api.tasks import cancel as task_cancel
 RETRY_AFTER = action.RETRY_AFTER
 
 
-def _project_id():
-    return request.context().project_id
+def _authorized_task(task_uuid, rule):
+    """The task, if the caller may see it and ``rule`` allows.
+
+    Another project's task is not found (404), whether it exists or not;
+    only a task the caller sees can be refused (403).
+    """
+    context = request.context()
+    conf = request.conf()
+    project_id = policy.project_scope(context, conf)
+    row = db_tasks.get_task(task_uuid, project_id=project_id)
+    policy.authorize(rule, policy.target(row.project_id), context, conf)
+    return row, project_id
 
 
 def _mounted_at(task_uuid=None):
@@ -78,11 +89,13 @@ def task_collection(filters, page_parts, query, task_states=None,
                     changes_since=None, limit=None, marker=None,
                     sort_dir='desc'):
     """One page of tasks with its ``next`` link."""
+    project_id = policy.authorize_list(policy.TASK_LIST, request.context(),
+                                       request.conf())
     page_size = pagination.limit(limit)
     rows = db_tasks.list_tasks(
         filters=filters, task_states=task_states,
         changes_since=changes_since, limit=page_size, marker=marker,
-        sort_dir=pagination.sort_dir(sort_dir), project_id=_project_id())
+        sort_dir=pagination.sort_dir(sort_dir), project_id=project_id)
     result = collection.TaskCollection(
         tasks=[task_types.Task.from_db_obj(row) for row in rows])
     next_url = pagination.next_url(rows, page_size, *page_parts,
@@ -103,7 +116,7 @@ class EventsController(rest.RestController):
     def get_all(self):
         """Every step event of the task, oldest first."""
         # 404 for a task that is not there or not the caller's.
-        db_tasks.get_task(self.task_uuid, project_id=_project_id())
+        _authorized_task(self.task_uuid, policy.TASK_EVENTS)
         return collection.EventCollection(
             events=[event_types.Event.from_db_obj(row)
                     for row in db_tasks.list_events(self.task_uuid)])
@@ -118,7 +131,8 @@ class CancelController(rest.RestController):
     its run was asked to stop at its next step, which ends it later.
     ``Prefer: wait=N`` waits for that end. 409 ``task_finished`` when it
     ended otherwise; 409 ``task_not_cancellable`` when its operation may
-    not be stopped once started; 404 for another project's task.
+    not be stopped once started; 404 for another project's task, 403
+    for a caller that sees it but may not cancel it.
     """
 
     def __init__(self, task_uuid):
@@ -128,9 +142,11 @@ class CancelController(rest.RestController):
     @expose(task_types.Task, status_code=202)
     def post(self):
         """Cancel the task."""
+        _row, project_id = _authorized_task(self.task_uuid,
+                                            policy.TASK_CANCEL)
         row = task_cancel.cancel(request.context(), self.task_uuid,
                                  conf=request.conf(),
-                                 project_id=_project_id())
+                                 project_id=project_id)
         if row.state == states.CANCELLED:
             pecan.response.location = links.task_url(row.uuid)
             request.set_status(prefer.OK)
@@ -167,8 +183,7 @@ class TasksController(rest.RestController):
         (:mod:`async_api.api.prefer`).
         """
         _mounted_at(task_uuid)
-        project_id = _project_id()
-        row = db_tasks.get_task(task_uuid, project_id=project_id)
+        row, project_id = _authorized_task(task_uuid, policy.TASK_GET)
         row, waited = prefer.wait_for(row, project_id=project_id)
         if waited is not None:
             prefer.applied(waited)

@@ -8,6 +8,7 @@ authentication ``[api]auth_strategy`` names (:mod:`async_api.api.auth`).
 import pecan
 
 import async_api
+from async_api.baremetal.api import policy
 from async_api.baremetal.api import root
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal import hooks
@@ -26,6 +27,7 @@ def setup_app(conf=None):
         conf.api.auth_strategy,
         user_file=conf.api.http_basic_auth_user_file,
         user_projects=conf.api.http_basic_projects)
+    policy.register()
     app = pecan.make_app(
         root.RootController(),
         hooks=async_api.make_hooks(conf),

@@ -9,12 +9,12 @@ conductor or a BMC. ``POST .../validate`` validates now: a
 serves, and queues behind the node's other tasks like any action.
 """
 
-import pecan
 from pecan import rest
 from wsme import types as wtypes
 
 import async_api
 from async_api.baremetal.api import node_states
+from async_api.baremetal.api import policy
 from async_api.baremetal.db import nodes as db_nodes
 
 BOOT_DEVICES = ('pxe', 'disk', 'cdrom', 'bios')
@@ -58,7 +58,8 @@ class NodeManagementController(rest.RestController):
         return node_states.accept(
             self.node_ident, SET_BOOT_DEVICE,
             {'boot_device': body.boot_device,
-             'persistent': bool(body.persistent)})
+             'persistent': bool(body.persistent)},
+            policy.NODE_SET_BOOT_DEVICE)
 
 
 class NodeValidateController(rest.RestController):
@@ -71,8 +72,8 @@ class NodeValidateController(rest.RestController):
     @async_api.expose(Validation)
     def get_all(self):
         """The stored validation result and when it was made."""
-        node = db_nodes.get_node(
-            self.node_ident, project_id=pecan.request.context.project_id)
+        node = db_nodes.get_node(self.node_ident, project_id=policy.scope())
+        policy.authorize(policy.NODE_VALIDATE_GET, node.project_id)
         return Validation(interfaces=node.validation or None,
                           validated_at=async_api.api_types.utc(
                               node.validated_at))
@@ -84,4 +85,5 @@ class NodeValidateController(rest.RestController):
         The task's result is the validation, which is also stored for
         ``GET``. ``Prefer: wait=N`` answers 200 with the finished task.
         """
-        return node_states.accept(self.node_ident, VALIDATE, {})
+        return node_states.accept(self.node_ident, VALIDATE, {},
+                                  policy.NODE_VALIDATE)

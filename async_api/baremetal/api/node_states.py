@@ -6,11 +6,11 @@ API never changes the node itself (not even ``target_power_state``): the
 conductor that runs the task does.
 """
 
-import pecan
 from pecan import rest
 from wsme import types as wtypes
 
 import async_api
+from async_api.baremetal.api import policy
 from async_api.baremetal.db import nodes as db_nodes
 
 POWER_TARGETS = ('on', 'off', 'reboot')
@@ -18,6 +18,8 @@ SET_POWER_STATE = 'node.set_power_state'
 #: Provision target to operation (see :mod:`flows.provision`). Whether the
 #: node may go there is a pre-check of the flow, not a 400 here.
 PROVISION_OPERATIONS = {'active': 'node.deploy', 'deleted': 'node.tear_down'}
+PROVISION_RULES = {'active': policy.NODE_DEPLOY,
+                   'deleted': policy.NODE_UNDEPLOY}
 
 
 @async_api.api_types.json_object
@@ -35,14 +37,15 @@ class ProvisionTarget(wtypes.Base):
                            mandatory=True)
 
 
-def accept(node_ident, operation, params):
+def accept(node_ident, operation, params, rule):
     """Accept ``operation`` on a node: the 202 answer with its task.
 
-    The node is looked up in the caller's project; the task gets the UUID
-    the request's idempotency key reserved, if it sent one.
+    The node is looked up in the caller's scope (404 if it is not
+    there), then ``rule`` is checked (403); the task gets the UUID the
+    request's idempotency key reserved, if it sent one.
     """
-    node = db_nodes.get_node(node_ident,
-                             project_id=pecan.request.context.project_id)
+    node = db_nodes.get_node(node_ident, project_id=policy.scope())
+    policy.authorize(rule, node.project_id)
     return async_api.accept(operation, node.uuid, params)
 
 
@@ -59,10 +62,11 @@ class NodeStatesController(rest.RestController):
     def power(self, body):
         """Ask for the node to be powered on, off or rebooted."""
         return accept(self.node_ident, SET_POWER_STATE,
-                      {'target': body.target})
+                      {'target': body.target}, policy.NODE_SET_POWER_STATE)
 
     @async_api.expose(async_api.Task, body=ProvisionTarget, status_code=202)
     def provision(self, body):
         """Deploy (``active``) or tear down (``deleted``) the node."""
         return accept(self.node_ident, PROVISION_OPERATIONS[body.target],
-                      {'target': body.target})
+                      {'target': body.target},
+                      PROVISION_RULES[body.target])

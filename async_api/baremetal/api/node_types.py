@@ -4,6 +4,7 @@ from oslo_utils import uuidutils
 from wsme import types as wtypes
 
 import async_api
+from async_api.baremetal.drivers import base as drivers_base
 
 
 DRIVERS = ('fake', 'ipmi', 'redfish')
@@ -13,6 +14,18 @@ WRITABLE = ('name', 'driver', 'driver_info', 'extra')
 
 drivertype = wtypes.Enum(str, *DRIVERS)
 nametype = wtypes.StringType(min_length=1, max_length=255)
+
+
+def debug_fields():
+    """The driver debugging fields of every driver a node may have.
+
+    All drivers', not only the node's: a node's driver can be changed
+    later, and the fields it was given would then take effect.
+    """
+    fields = set()
+    for name in DRIVERS:
+        fields.update(drivers_base.get_driver(name).debug_fields)
+    return fields
 
 
 def check_name(name):

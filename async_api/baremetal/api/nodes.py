@@ -10,6 +10,7 @@ from async_api.baremetal.api import node_management
 from async_api.baremetal.api import node_states
 from async_api.baremetal.api import json_patch
 from async_api.baremetal.api import node_types
+from async_api.baremetal.api import policy
 from async_api.baremetal.db import nodes as db_nodes
 
 RESOURCE_TYPE = 'node'
@@ -18,13 +19,32 @@ _CHOICES = {'driver': node_types.DRIVERS,
             'sync_state': node_types.SYNC_STATES}
 
 
-def _project_id():
-    return pecan.request.context.project_id
+def get_node(ident, rule):
+    """The node by UUID or name, if the caller may ``rule`` it.
+
+    404 ``node_not_found`` for a node the caller cannot see (another
+    project's, whether it exists or not); 403 for one it sees but
+    ``rule`` refuses.
+    """
+    node = db_nodes.get_node(ident, project_id=policy.scope())
+    policy.authorize(rule, node.project_id)
+    return node
 
 
-def get_node(ident):
-    """The caller's node by UUID or name; 404 ``node_not_found``."""
-    return db_nodes.get_node(ident, project_id=_project_id())
+def _check_debug_fields(before, after, project_id):
+    """403 unless the caller may set the driver debugging fields that
+    ``after`` (a driver_info) sets or changes from ``before``."""
+    changed = sorted(key for key in node_types.debug_fields()
+                     if key in after and after[key] != before.get(key))
+    if not changed:
+        return
+    try:
+        policy.authorize(policy.NODE_SET_DEBUG_FIELDS, project_id)
+    except async_api.exception.PolicyNotAuthorized:
+        raise async_api.exception.PolicyNotAuthorized(
+            'driver_info %s: driver debugging fields, which only an '
+            'administrator may set (policy %s)'
+            % (', '.join(changed), policy.NODE_SET_DEBUG_FIELDS))
 
 
 def _patched_values(node, operations):
@@ -85,12 +105,13 @@ class NodesController(rest.RestController):
                 raise async_api.exception.InvalidParameter(
                     '%s must be one of %s, not %s'
                     % (key, ', '.join(choices), filters[key]))
+        project_id = policy.authorize_list(policy.NODE_LIST)
         page_size = async_api.pagination.limit(limit)
         rows = db_nodes.list_nodes(
             filters=filters, limit=page_size, marker=marker,
             sort_key=sort_key,
             sort_dir=async_api.pagination.sort_dir(sort_dir),
-            project_id=_project_id())
+            project_id=project_id)
         result = node_types.NodeCollection(
             nodes=[node_types.Node.from_db_obj(row) for row in rows])
         next_url = async_api.pagination.next_url(
@@ -103,14 +124,16 @@ class NodesController(rest.RestController):
     @async_api.expose(node_types.Node, wtypes.text)
     def get_one(self, ident):
         """One node by UUID or name."""
-        return node_types.Node.from_db_obj(get_node(ident))
+        return node_types.Node.from_db_obj(get_node(ident, policy.NODE_GET))
 
     @async_api.expose(node_types.Node, body=node_types.NodePost,
                       status_code=201)
     def post(self, node):
         """Create a node; 201 with its ``Location``."""
         values = node.to_values()
-        values['project_id'] = _project_id()
+        values['project_id'] = pecan.request.context.project_id
+        policy.authorize(policy.NODE_CREATE, values['project_id'])
+        _check_debug_fields({}, values['driver_info'], values['project_id'])
         reserved = async_api.reserved_uuid(pecan.request.environ)
         if reserved and not values.get('uuid'):
             values['uuid'] = reserved
@@ -128,8 +151,11 @@ class NodesController(rest.RestController):
                       body=[node_types.PatchOperation])
     def patch(self, ident, patch):
         """Apply an RFC 6902 JSON patch to the writable fields."""
-        row = get_node(ident)
+        row = get_node(ident, policy.NODE_UPDATE)
         changes = _patched_values(row, [op.as_dict() for op in patch])
+        if 'driver_info' in changes:
+            _check_debug_fields(row.driver_info or {},
+                                changes['driver_info'], row.project_id)
         if changes:
             row = db_nodes.update_node(row.uuid, changes)
         return node_types.Node.from_db_obj(row)
@@ -137,7 +163,7 @@ class NodesController(rest.RestController):
     @async_api.expose(None, wtypes.text, status_code=204)
     def delete(self, ident):
         """Delete a node; 409 ``node_has_active_tasks`` while it has any."""
-        db_nodes.destroy_node(get_node(ident).uuid)
+        db_nodes.destroy_node(get_node(ident, policy.NODE_DELETE).uuid)
 
     @pecan.expose()
     def _lookup(self, ident, *remainder):
@@ -152,7 +178,7 @@ class NodesController(rest.RestController):
             return (node_management.NodeValidateController(ident),
                     remainder[1:])
         if remainder and remainder[0] == 'tasks':
-            uuid = get_node(ident).uuid
+            uuid = get_node(ident, policy.NODE_GET).uuid
             return (async_api.ResourceTasksController(
                 RESOURCE_TYPE, uuid, ('v1', 'nodes', ident, 'tasks')),
                 remainder[1:])

@@ -24,13 +24,19 @@ def _timestamps():
     )
 
 
+def _name_scope(context):
+    return context.get_current_parameters().get('project_id') or ''
+
+
 class Node(Base):
     """A bare-metal node: the reference service's resource."""
 
     __tablename__ = 'nodes'
     __table_args__ = (
         sa.UniqueConstraint('uuid', name='uniq_nodes0uuid'),
-        sa.UniqueConstraint('name', name='uniq_nodes0name'),
+        # Names are unique per project (name_scope), not across them.
+        sa.UniqueConstraint('name_scope', 'name',
+                            name='uniq_nodes0name_scope0name'),
         sa.Index('nodes_project_id_idx', 'project_id'),
     )
 
@@ -38,6 +44,12 @@ class Node(Base):
     uuid = sa.Column(sa.String(36), nullable=False)
     name = sa.Column(sa.String(255), nullable=True)
     project_id = sa.Column(sa.String(255), nullable=True)
+    # The project a name is unique in, '' for nodes of no project: a
+    # unique constraint treats NULLs as distinct, and partial or
+    # functional indexes are not on every supported database. Set from
+    # project_id on insert; nothing changes a node's project after that.
+    name_scope = sa.Column(sa.String(255), nullable=False,
+                           default=_name_scope)
     driver = sa.Column(sa.String(64), nullable=False)
     # Secrets inside are masked by the API; stored as given.
     driver_info = sa.Column(sa.JSON, nullable=False, default=dict)

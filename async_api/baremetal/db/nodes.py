@@ -45,10 +45,26 @@ def create_node(values):
     return node
 
 
+def _one(query, ident):
+    """The one node ``query`` finds, or None.
+
+    Names are unique per project, so a look-up by name across projects
+    (an admin's) may find several: AmbiguousNodeName then.
+    """
+    nodes = query.limit(2).all()
+    if len(nodes) > 1:
+        raise bm_exception.AmbiguousNodeName(
+            'Several projects have a node named %s; use its UUID' % ident)
+    return nodes[0] if nodes else None
+
+
 def get_node(ident, project_id=None):
-    """A node by UUID or name; NodeNotFound if it is not there."""
+    """A node by UUID or name; NodeNotFound if it is not there.
+
+    :param project_id: look in this project only; None: in every one.
+    """
     with async_api.database().reader.using() as session:
-        node = _query_ident(session, ident, project_id).one_or_none()
+        node = _one(_query_ident(session, ident, project_id), ident)
         if node is None:
             raise bm_exception.NodeNotFound(
                 'Node %s could not be found' % ident)
@@ -58,7 +74,10 @@ def get_node(ident, project_id=None):
 
 def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
                sort_dir='asc', project_id=None):
-    """Nodes matching ``filters`` (exact values), one page of them."""
+    """Nodes matching ``filters`` (exact values), one page of them.
+
+    :param project_id: this project's nodes only; None: every project's.
+    """
     with async_api.database().reader.using() as session:
         query = session.query(models.Node)
         for key, value in (filters or {}).items():
@@ -67,7 +86,9 @@ def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
             query = query.filter(models.Node.project_id == project_id)
         marker_obj = None
         if marker is not None:
-            marker_obj = _query_ident(session, marker).one_or_none()
+            # Another project's node is no marker, as if it did not exist.
+            marker_obj = _one(_query_ident(session, marker, project_id),
+                              marker)
             if marker_obj is None:
                 raise async_api.exception.InvalidParameter(
                     'Marker node %s could not be found' % marker)

@@ -153,6 +153,11 @@ class Driver:
     name = None
     power = None
     management = None
+    #: driver_info keys that change how the driver behaves, for tests
+    #: and debugging (delays, forced failures): they can hang or fail a
+    #: conductor's work at will, so only admins may set them (the
+    #: ``baremetal:node:set_debug_fields`` policy rule).
+    debug_fields = ()
 
     def validate(self, node):
         """Validate every interface; ``{interface: {"result", "reason"}}``.

@@ -162,6 +162,10 @@ class FakeDriver(base.Driver):
     """A driver for tests and demos; no hardware is touched."""
 
     name = 'fake'
+    # The state it simulates (fake_power_state, fake_boot_device) is not
+    # a debugging field: it hangs or fails nothing.
+    debug_fields = ('fake_delay', 'fake_fail', 'fake_transient',
+                    'fake_fail_revert', 'fake_no_effect')
 
     def __init__(self):
         self.power = FakePower()

@@ -18,6 +18,9 @@ from async_api.tests import db_fixtures
 from async_api.tests.unit.api import fakes
 
 RESOURCE = '6f1f7d4e-9a51-4b8e-8f5c-2f7d0c1e3b5a'
+# The identity keystonemiddleware's auth_token gives an admin's request:
+# the library's controllers check the policy of whoever calls.
+ADMIN = {'HTTP_X_ROLES': 'admin'}
 
 
 class _Widgets:
@@ -46,7 +49,8 @@ class TestMounted(base.TestCase):
         self.useFixture(db_fixtures.SQLiteDatabase())
         self.operations = self.useFixture(fakes.Operations())
         self.app = webtest.TestApp(
-            pecan.make_app(_Root(), **async_api.PECAN_CONFIG))
+            pecan.make_app(_Root(), **async_api.PECAN_CONFIG),
+            extra_environ=ADMIN)
         api_request.set_tasks_path('v9/jobs')
         self.addCleanup(api_request.set_tasks_path, 'v1/tasks')
 
@@ -129,13 +133,14 @@ class TestLibraryHooks(base.TestCase):
         conf = cfg.CONF
         app = pecan.make_app(_Root(), hooks=async_api.make_hooks(conf),
                              **async_api.PECAN_CONFIG)
-        self.app = webtest.TestApp(async_api.wrap_app(app, conf))
+        self.app = webtest.TestApp(async_api.wrap_app(app, conf),
+                                   extra_environ=ADMIN)
 
     def test_context_comes_from_the_identity_headers(self):
         mine = fakes.make_task(RESOURCE, project_id='p1')
         fakes.make_task(RESOURCE, project_id='p2')
-        body = self.app.get('/v9/jobs',
-                            headers={'X-Project-Id': 'p1'}).json
+        body = self.app.get('/v9/jobs', headers={
+            'X-Project-Id': 'p1', 'X-Roles': 'reader'}).json
         self.assertEqual([mine.uuid], [t['uuid'] for t in body['tasks']])
 
     def test_errors_are_api_sig_documents(self):

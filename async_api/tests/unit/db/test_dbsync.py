@@ -36,7 +36,7 @@ class TestDbsyncCommand(base.TestCase):
         self.assertTrue(os.path.exists(db_path))
         after = self._run(config_file, 'version')
         self.assertEqual(upgraded.stdout, after.stdout)
-        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0001'],
+        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0002'],
                          after.stdout.splitlines())
 
     def test_upgrade_adopts_a_database_of_the_first_history(self):
@@ -50,7 +50,7 @@ class TestDbsyncCommand(base.TestCase):
         legacy_upgrade.fill(engine)
         upgraded = self._run(config_file, 'upgrade')
         self.assertEqual(0, upgraded.returncode, upgraded.stderr)
-        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0001'],
+        self.assertEqual(['async_api: 0001', 'async_api.baremetal: 0002'],
                          upgraded.stdout.splitlines())
         names = set(sa.inspect(engine).get_table_names())
         self.assertIn('async_api_tasks', names)
