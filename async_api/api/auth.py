@@ -28,6 +28,7 @@ from oslo_context import context as oslo_context
 
 from async_api.api import errors
 from async_api.api import http_basic
+from async_api.common import exception
 
 #: Where the authenticated ``RequestContext`` is kept in the environment.
 ENV_CONTEXT = 'async_api.context'
@@ -170,8 +171,17 @@ class _KeystoneContext:
 
     def __init__(self, app):
         self.app = app
+        # The auth_token in front, for the challenge of its 401s.
+        self.auth_token = None
 
     def __call__(self, environ, start_response):
+        # With delay_auth_decision auth_token lets a request without a
+        # valid token through, marked Invalid: none reaches the app.
+        if environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
+            raise exception.Unauthorized(
+                'A valid Keystone token is required.',
+                challenge='Keystone uri="%s"'
+                % self.auth_token.www_authenticate_uri)
         found = oslo_context.RequestContext.from_environ(
             environ, request_id=errors.request_id(environ))
         # The legacy meaning of is_admin (oslo.policy's usual
@@ -226,6 +236,8 @@ class Authentication:
         else:
             # Imported here: an embedded service never loads it.
             from keystonemiddleware import auth_token
+            inner = _KeystoneContext(app)
             protected = auth_token.AuthProtocol(
-                _KeystoneContext(app), {'oslo_config_config': conf})
+                inner, {'oslo_config_config': conf})
+            inner.auth_token = protected
         return _Authenticated(app, protected, self.public_paths)

@@ -11,6 +11,7 @@ import base64
 import os
 
 import bcrypt
+import fixtures
 from oslo_config import cfg
 import pecan
 import webtest
@@ -171,6 +172,56 @@ class TestHttpBasic(AuthTestCase):
         self.assertEqual('apache', self.whoami(
             self.app, **basic('apache', 'pw'))['user_id'])
 
+    def count_bcrypt(self):
+        calls = []
+        real = bcrypt.checkpw
+
+        def counted(password, hashed):
+            calls.append(hashed)
+            return real(password, hashed)
+
+        self.useFixture(fixtures.MockPatch('bcrypt.checkpw', counted))
+        return calls
+
+    def test_checked_credentials_are_remembered(self):
+        calls = self.count_bcrypt()
+        for _ in range(3):
+            self.whoami(self.app, **basic('ann', 'ann-pw'))
+        self.assertEqual(1, len(calls))
+
+    def test_wrong_password_is_never_remembered(self):
+        self.whoami(self.app, **basic('ann', 'ann-pw'))
+        calls = self.count_bcrypt()
+        for _ in range(2):
+            self.assertEqual(401, self.app.get(
+                '/whoami', headers=basic('ann', 'r00t'),
+                expect_errors=True).status_int)
+        self.assertEqual(2, len(calls))
+
+    def test_changed_password_applies_at_once(self):
+        self.whoami(self.app, **basic('ann', 'ann-pw'))
+        hashed = bcrypt.hashpw(b'new-pw', bcrypt.gensalt(rounds=4))
+        with open(self.user_file, 'w') as f:
+            f.write('ann:%s\n' % hashed.decode())
+        self.assertEqual(401, self.app.get(
+            '/whoami', headers=basic('ann', 'ann-pw'),
+            expect_errors=True).status_int)
+        self.assertEqual('ann', self.whoami(
+            self.app, **basic('ann', 'new-pw'))['user_id'])
+        # Removed: refused, though just checked.
+        with open(self.user_file, 'w') as f:
+            f.write('root:%s\n' % hashed.decode())
+        self.assertEqual(401, self.app.get(
+            '/whoami', headers=basic('ann', 'new-pw'),
+            expect_errors=True).status_int)
+
+    def test_unknown_user_costs_a_bcrypt_check(self):
+        # Else the time of a 401 would tell which users exist.
+        calls = self.count_bcrypt()
+        self.app.get('/whoami', headers=basic('bob', 'x'), expect_errors=True)
+        self.assertEqual(1, len(calls))
+        self.assertTrue(calls[0].startswith(b'$2b$04$'))
+
     def test_unreadable_file_stops_the_service(self):
         self.assertRaises(ValueError, async_api.Authentication, 'http_basic',
                           user_file=os.path.join(self.state_path, 'nope'))
@@ -196,6 +247,45 @@ class TestKeystone(AuthTestCase):
                                                'roles', 'is_admin',
                                                'system_scope')})
 
+    def keystone(self, **options):
+        """The app behind auth_token, configured from a file alone."""
+        path = os.path.join(self.state_path, 'keystone.conf')
+        with open(path, 'w') as f:
+            f.write('[keystone_authtoken]\nwww_authenticate_uri = '
+                    'http://keystone.invalid/identity\n')
+            for item in options.items():
+                f.write('%s = %s\n' % item)
+        cfg.CONF(['--config-file', path], project='async_api',
+                 default_config_files=[])
+        return self.serve(async_api.Authentication('keystone'))
+
+    def test_delayed_decision_reaches_no_app(self):
+        # delay_auth_decision lets a request without a valid token pass
+        # auth_token, marked Invalid; it must still be refused, not served
+        # with an empty identity (which would be no project's, so all).
+        app = self.keystone(delay_auth_decision='true')
+        response = app.get('/whoami', headers=FORGED, expect_errors=True)
+        self.assertEqual(401, response.status_int)
+        self.assertEqual('Keystone uri="http://keystone.invalid/identity"',
+                         response.headers['WWW-Authenticate'])
+        [error] = response.json['errors']
+        self.assertEqual(('unauthorized', 'A valid Keystone token is '
+                                          'required.'),
+                         (error['code'], error['detail']))
+
+    def test_no_token_is_unauthorized(self):
+        # auth_token answers a request without a token itself, from
+        # [keystone_authtoken] in the configuration file: no Keystone is
+        # needed to refuse it.
+        app = self.keystone()
+        response = app.get('/whoami', headers=FORGED, expect_errors=True)
+        self.assertEqual(401, response.status_int)
+        self.assertEqual('Keystone uri="http://keystone.invalid/identity"',
+                         response.headers['WWW-Authenticate'])
+        [error] = response.json['errors']
+        self.assertEqual(('unauthorized', 401, 'Unauthorized'),
+                         (error['code'], error['status'], error['title']))
+
     def test_reads_keystone_authtoken_group(self):
         self.serve(async_api.Authentication('keystone'))
         self.assertIn('www_authenticate_uri', cfg.CONF.keystone_authtoken)
@@ -209,7 +299,8 @@ class TestKeystone(AuthTestCase):
             return [b'']
 
         environ = {'REQUEST_METHOD': 'GET', 'PATH_INFO': '/',
-                   'openstack.request_id': 'req-1'}
+                   'openstack.request_id': 'req-1',
+                   'HTTP_X_IDENTITY_STATUS': 'Confirmed'}
         environ.update(('HTTP_' + name.upper().replace('-', '_'), value)
                        for name, value in headers.items())
         auth._KeystoneContext(app)(environ, lambda *a: None)
