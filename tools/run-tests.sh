@@ -10,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Keystone's own virtualenv installs while the project's does.
+. tools/test-servers.sh
+install_keystone_background
 tools/install-deps.sh --servers
 . tools/test-servers.sh
 trap stop_test_servers EXIT

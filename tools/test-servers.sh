@@ -209,7 +209,7 @@ KEYSTONE_TOKEN_EXPIRATION=20
 
 install_keystone() {
     local key; key=$(sha256sum "$KEYSTONE_CONSTRAINTS" | cut -c1-12)
-    KEYSTONE_VENV=${XDG_CACHE_HOME:-$HOME/.cache}/async-api/keystone-$KEYSTONE_VERSION-$key
+    KEYSTONE_VENV=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/async-api/keystone-$KEYSTONE_VERSION-$key
     [ -f "$KEYSTONE_VENV/installed" ] && return 0
     rm -rf "$KEYSTONE_VENV"
     python3 -m venv "$KEYSTONE_VENV"
@@ -219,14 +219,30 @@ install_keystone() {
     touch "$KEYSTONE_VENV/installed"
 }
 
+# The install in the background, to overlap other work (the project's own
+# install in tools/run-tests.sh); start_keystone waits for it.
+install_keystone_background() {
+    KEYSTONE_INSTALL_LOG=$(mktemp /tmp/async-api-keystone-install.XXXXXX)
+    install_keystone >"$KEYSTONE_INSTALL_LOG" 2>&1 &
+    KEYSTONE_INSTALL_PID=$!
+}
+
 start_keystone() {
+    if [ -n "${KEYSTONE_INSTALL_PID:-}" ]; then
+        wait "$KEYSTONE_INSTALL_PID" || {
+            cat "$KEYSTONE_INSTALL_LOG" >&2
+            return 1
+        }
+        KEYSTONE_INSTALL_PID=""
+        rm -f "$KEYSTONE_INSTALL_LOG"
+    fi
     install_keystone
     local port password; port=$(free_port)
     password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
     KEYSTONE_DIR=$(mktemp -d /tmp/async-api-keystone.XXXXXX)
     local conf=$KEYSTONE_DIR/keystone.conf url=http://127.0.0.1:$port
     # bcrypt's fewest rounds, as every test user logs in many times, and
-    # an in-process cache (one gunicorn worker, so it is coherent) for the
+    # an in-process cache (one gunicorn process, so it is coherent) for the
     # dozens of queries each login and check makes.
     cat >"$conf" <<CFG
 [DEFAULT]
@@ -269,13 +285,16 @@ sys.argv = sys.argv[:1]
 from keystone.server import wsgi
 application = wsgi.initialize_public_application()
 PY
+    # One request at a time: SQLite refuses concurrent writers ("database
+    # is locked"). A loaded machine may take long over one.
     OS_KEYSTONE_CONFIG_FILES=$conf "$KEYSTONE_VENV/bin/gunicorn" \
-        --bind "127.0.0.1:$port" --workers 1 --threads 4 \
+        --bind "127.0.0.1:$port" --workers 1 --threads 1 --timeout 120 \
         --no-control-socket --chdir "$KEYSTONE_DIR" \
         keystone_app:application >"$KEYSTONE_DIR/server.log" 2>&1 &
     KEYSTONE_PID=$!
     local ready=""
     for _ in $(seq 300); do
+        kill -0 "$KEYSTONE_PID" 2>/dev/null || break
         python3 -c "import urllib.request; urllib.request.urlopen('$url/v3', timeout=1)" \
             >/dev/null 2>&1 && ready=1 && break
         sleep 0.1

@@ -62,8 +62,11 @@ class Token:
         self.expires_at = datetime.datetime.fromisoformat(
             body['expires_at'].replace('Z', '+00:00'))
 
+    def seconds_left(self):
+        return (self.expires_at - _utcnow()).total_seconds()
+
     def expires_soon(self):
-        return self.expires_at - _utcnow() < RENEW_BEFORE
+        return self.seconds_left() < RENEW_BEFORE.total_seconds()
 
 
 class User:

@@ -120,7 +120,7 @@ class TestKeystoneStrategy(api_base.ServiceTestCase):
         response = self.api('GET', '/v1/nodes', headers=headers)
         self.assertEqual(200, response.status_code, response.text)
 
-        wait = (token.expires_at - keystone._utcnow()).total_seconds() + 1
+        wait = token.seconds_left() + 1
         self.assertLess(wait, 60, 'the test Keystone\'s tokens live long')
         time.sleep(max(wait, 0))
         self.assertUnauthorized(
@@ -129,3 +129,70 @@ class TestKeystoneStrategy(api_base.ServiceTestCase):
                             headers=headers)
         self.assertUnauthorized(response)
         self.assertEqual(0, self.node_count())
+
+    def test_project_member_cannot_see_or_touch_another_project(self):
+        self.as_user(self.member_b)
+        node_b = self.create_node()
+        task_b = self.set_power(node_b, 'on').json()
+        self.assertEqual('succeeded',
+                         self.wait_for_task(task_b['uuid'])['state'])
+        before = self.api('GET', '/v1/nodes/%s' % node_b['uuid']).json()
+
+        self.as_user(self.member_a)
+        node_a = self.create_node()
+        for path in ('/v1/nodes/%s' % node_b['uuid'],
+                     '/v1/tasks/%s' % task_b['uuid'],
+                     '/v1/tasks/%s/events' % task_b['uuid']):
+            response = self.api('GET', path)
+            self.assertEqual(404, response.status_code, path)
+        nodes = self.api('GET', '/v1/nodes').json()['nodes']
+        self.assertEqual([node_a['uuid']], [n['uuid'] for n in nodes])
+        tasks = self.api('GET', '/v1/tasks').json()['tasks']
+        self.assertEqual([], tasks)
+
+        for method, path, body in (
+                ('PUT', '/v1/nodes/%s/states/power' % node_b['uuid'],
+                 {'target': 'off'}),
+                ('PATCH', '/v1/nodes/%s' % node_b['uuid'],
+                 [{'op': 'add', 'path': '/extra/owner', 'value': 'a'}]),
+                ('POST', '/v1/tasks/%s/cancel' % task_b['uuid'], None),
+                ('DELETE', '/v1/nodes/%s' % node_b['uuid'], None)):
+            response = self.api(method, path, json=body)
+            self.assertEqual(404, response.status_code,
+                             '%s %s: %s' % (method, path, response.text))
+
+        # B's node is as B left it, with B's one task.
+        self.as_user(self.member_b)
+        node = self.api('GET', '/v1/nodes/%s' % node_b['uuid']).json()
+        self.assertEqual('on', node['power_state'])
+        self.assertEqual(before['extra'], node['extra'])
+        self.assertEqual(task_b['uuid'], node['last_task_uuid'])
+        tasks = self.api('GET', '/v1/tasks').json()['tasks']
+        self.assertEqual([task_b['uuid']], [t['uuid'] for t in tasks])
+
+    def test_reader_sees_but_cannot_act(self):
+        reader_a = self.keystone.user(self.project_a, 'reader')
+        self.as_user(self.member_a)
+        node = self.create_node()
+
+        self.as_user(reader_a)
+        response = self.api('GET', '/v1/nodes/%s' % node['uuid'])
+        self.assertEqual(200, response.status_code, response.text)
+        response = self.set_power(node, 'on')
+        self.assertEqual(403, response.status_code, response.text)
+        self.assertEqual([], self.api('GET', '/v1/tasks').json()['tasks'])
+
+    def test_admin_sees_every_project(self):
+        self.as_user(self.member_a)
+        node_a = self.create_node()
+        self.as_user(self.member_b)
+        node_b = self.create_node()
+        task_b = self.set_power(node_b, 'on').json()
+
+        for admin in (self.admin, self.keystone.project_admin()):
+            self.as_user(admin)
+            nodes = self.api('GET', '/v1/nodes').json()['nodes']
+            self.assertEqual({node_a['uuid'], node_b['uuid']},
+                             {n['uuid'] for n in nodes})
+            response = self.api('GET', '/v1/tasks/%s' % task_b['uuid'])
+            self.assertEqual(200, response.status_code, response.text)
