@@ -2,15 +2,16 @@
 
 ::
 
-    power-mark-node-on-revert ─┬─> power-load-node ──> power-get-state ─┐
-                               └─> power-read-target ───────────────────┤
-                                                                        v
-                         power-verify-state <── power-set-state <───────┘
+    power-mark-node-on-revert ──> power-load-node ──> power-set-state
+                                                           │
+                                    power-verify-state <───┘
 
-Store (from the job): ``task_uuid``, ``resource_uuid``. Reverting
-``power-set-state`` puts the node back in the power state
-``power-get-state`` recorded; ``power-mark-node-on-revert`` then clears the
-node's in-progress marks.
+Store (from the job): ``task_uuid``, ``resource_uuid``. The steps share
+one :class:`~flows.common.RunContext`: the task and the node are read
+once per run. A power action makes two BMC calls: the set and the read
+that verifies it. Reverting ``power-set-state`` puts the node back in the
+power state recorded on it before (``power-load-node`` provides it);
+``power-mark-node-on-revert`` then clears the node's in-progress marks.
 """
 
 
@@ -18,7 +19,6 @@ from taskflow.patterns import graph_flow
 from taskflow import task
 
 import async_api
-from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
 from flows import common
 
@@ -52,65 +52,76 @@ def _expected(target):
     return driver_base.POWER_ON if target == driver_base.REBOOT else target
 
 
-class ReadTarget(task.Task):
-    """The requested target, read from the task's parameters."""
+class LoadNode(common.LoadNode):
+    """Claim the node; provide the target and the power state before.
 
-    default_provides = 'target'
+    The state before is the one recorded on the node, not a BMC read: a
+    power action makes two BMC calls (the set and its verification), as
+    Ironic's does. The revert of ``power-set-state`` compares with the
+    hardware anyway.
+    """
 
-    def execute(self, task_uuid):
-        common.check_boundary(task_uuid)
-        target = (async_api.get_task(task_uuid).params or {}).get('target')
+    default_provides = ('driver_name', 'target', 'previous_power_state')
+
+    def execute(self, resource_uuid, task_uuid):
+        node = self.load(resource_uuid, task_uuid)
+        target = (self.context.task(task_uuid).params or {}).get('target')
         if target not in TARGETS:
             # The API validated it; a hand-edited row is the only way here.
             raise common.OperationError('Invalid power target %r' % target)
-        return target
+        previous = node.power_state
+        self.mark(resource_uuid, task_uuid,
+                  {'target_power_state': _expected(target)})
+        return node.driver, target, previous
 
 
-class GetPowerState(task.Task):
-    """Read and record the node's power state before changing it."""
+class _Step(task.Task):
+    """A step of the power flow, sharing the run's :class:`RunContext`."""
 
-    default_provides = 'previous_power_state'
-
-    def execute(self, task_uuid, resource_uuid, driver_name):
-        common.check_boundary(task_uuid)
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        state = driver.power.get_power_state(node)
-        db_nodes.update_node(resource_uuid, {'power_state': state})
-        return state
+    def __init__(self, *args, context=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
 
 
-class SetPowerState(task.Task):
+class SetPowerState(_Step):
     """Ask the hardware for the target; revert restores the state before."""
 
     def execute(self, task_uuid, resource_uuid, driver_name, target,
                 previous_power_state):
-        common.check_boundary(task_uuid)
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        db_nodes.update_node(resource_uuid,
-                             {'target_power_state': _expected(target)})
+        self.context.check_boundary(task_uuid)
+        node, driver = self.context.node_and_driver(resource_uuid,
+                                                    driver_name)
         if target == driver_base.REBOOT:
             # Not idempotent by nature: a resumed flow reboots again, which
             # still ends where a reboot must (powered on).
             driver.power.reboot(node)
-        elif driver.power.get_power_state(node) != target:
-            # Skipped when a resumed flow finds the work already done.
+        elif (node.power_state == target
+              and driver.power.get_power_state(node) == target):
+            # Recorded there already, and the hardware agrees (a resumed
+            # flow, or nothing to do): no request. The read replaces the
+            # set, so the action still makes two BMC calls.
+            return
+        else:
             driver.power.set_power_state(node, target)
 
     def revert(self, task_uuid, resource_uuid, driver_name, target,
                previous_power_state, *args, **kwargs):
         # Runs also when execute itself failed: the request may have been
         # half applied, so always compare with the hardware.
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
+        node, driver = self.context.node_and_driver(resource_uuid,
+                                                    driver_name)
         with driver_base.reverting():
             current = driver.power.get_power_state(node)
-            if target == driver_base.REBOOT or current != previous_power_state:
+            if previous_power_state is not None and (
+                    target == driver_base.REBOOT
+                    or current != previous_power_state):
                 driver.power.set_power_state(node, previous_power_state)
-            current = driver.power.get_power_state(node)
-        db_nodes.update_node(resource_uuid, {'power_state': current,
-                                             'target_power_state': None})
+                current = driver.power.get_power_state(node)
+        self.context.update_node(resource_uuid, {
+            'power_state': current, 'target_power_state': None})
 
 
-class VerifyPowerState(task.Task):
+class VerifyPowerState(_Step):
     """Poll until the hardware reports the expected state, or time out.
 
     Provides the task's result.
@@ -119,11 +130,11 @@ class VerifyPowerState(task.Task):
     default_provides = 'result'
 
     def execute(self, task_uuid, resource_uuid, driver_name, target):
-        common.check_boundary(task_uuid)
+        self.context.check_boundary(task_uuid)
         state = common.wait_for_power_state(
             task_uuid, resource_uuid, driver_name, _expected(target),
-            VERIFY_TIMEOUT, VERIFY_INTERVAL)
-        db_nodes.update_node(resource_uuid, {
+            VERIFY_TIMEOUT, VERIFY_INTERVAL, context=self.context)
+        self.context.update_node(resource_uuid, {
             'power_state': state,
             'target_power_state': None,
             'sync_state': common.SYNC_IN_SYNC,
@@ -134,20 +145,22 @@ class VerifyPowerState(task.Task):
 
 def set_power_state_flow():
     """The flow of ``node.set_power_state`` (stable import path)."""
+    # Built afresh for every run: the steps share the task and the node,
+    # read once for the run.
+    context = common.RunContext()
     flow = graph_flow.Flow('node-set-power-state')
     mark = common.MarkNodeOnRevert(name='power-mark-node-on-revert')
-    load = common.LoadNode(name='power-load-node')
-    read = ReadTarget(name='power-read-target')
+    load = LoadNode(name='power-load-node', context=context)
     # The BMC steps retry transient errors (timeouts, a busy BMC) with
     # backoff before the flow gives up and reverts.
-    get_state = common.bmc_step(GetPowerState(name='power-get-state'))
-    set_state = common.bmc_step(SetPowerState(name='power-set-state'))
-    verify = common.bmc_step(VerifyPowerState(name='power-verify-state'))
-    flow.add(mark, load, read, get_state, set_state, verify)
+    set_state = common.bmc_step(SetPowerState(name='power-set-state',
+                                              context=context))
+    verify = common.bmc_step(VerifyPowerState(name='power-verify-state',
+                                              context=context))
+    flow.add(mark, load, set_state, verify)
     # Data alone does not order these: the guard needs nothing from the
     # others (it must run first so that its revert runs last), and verify
     # needs nothing set_state provides.
     flow.link(mark, load)
-    flow.link(mark, read)
     flow.link(set_state, verify)
     return flow

@@ -86,14 +86,12 @@ class TestTaskReporter(base.FlowTestCase):
         self.assertEqual({'cond-1'}, {e.host for e in events})
         steps = [name for name, _ in self.events(task)]
         for name in ('power-mark-node-on-revert', 'power-load-node',
-                     'power-read-target', 'power-get-state',
                      'power-set-state', 'power-verify-state'):
             self.assertIn((name, 'started'), self.events(task))
             self.assertIn((name, 'succeeded'), self.events(task))
         # Six steps and the retry controllers of the three BMC steps, each
         # started and succeeded once.
-        for name in ('power-get-state-retry', 'power-set-state-retry',
-                     'power-verify-state-retry'):
+        for name in ('power-set-state-retry', 'power-verify-state-retry'):
             self.assertIn((name, 'started'), self.events(task))
         self.assertEqual(18, len(steps))
         self.assertEqual(('power-verify-state', 'succeeded'),
