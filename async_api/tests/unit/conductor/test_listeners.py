@@ -89,11 +89,11 @@ class TestTaskReporter(base.FlowTestCase):
                      'power-set-state', 'power-verify-state'):
             self.assertIn((name, 'started'), self.events(task))
             self.assertIn((name, 'succeeded'), self.events(task))
-        # Six steps and the retry controllers of the three BMC steps, each
+        # Four steps and the retry controllers of the two BMC steps, each
         # started and succeeded once.
         for name in ('power-set-state-retry', 'power-verify-state-retry'):
             self.assertIn((name, 'started'), self.events(task))
-        self.assertEqual(18, len(steps))
+        self.assertEqual(12, len(steps))
         self.assertEqual(('power-verify-state', 'succeeded'),
                          self.events(task)[-1])
         self.assertEqual({'atom_state': 'SUCCESS',
