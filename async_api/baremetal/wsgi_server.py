@@ -26,10 +26,41 @@ class _QuietHandler(simple_server.WSGIRequestHandler):
         LOG.debug('%s %s', self.address_string(), fmt % args)
 
 
-class WSGIServer:
-    """Serve ``app`` on ``host``:``port`` (0 picks a free port)."""
+_READS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 
-    def __init__(self, app, host, port):
+
+def bounded_writes(app, slots):
+    """``app`` handling at most ``slots`` non-read requests at once.
+
+    Fair share between accepting and running: in the embedded deployment
+    the conductors share this process and its interpreter lock, and a
+    thread per busy client would take nearly all of it. Reads pass
+    freely, and so do requests that wait for their task (``Prefer:
+    wait``): they mostly sleep, and must not hold a slot that other
+    submissions need.
+    """
+    semaphore = threading.BoundedSemaphore(slots)
+
+    def bounded(environ, start_response):
+        if (environ.get('REQUEST_METHOD') in _READS
+                or 'wait' in environ.get('HTTP_PREFER', '')):
+            return app(environ, start_response)
+        with semaphore:
+            # The whole body inside the slot: the work is done there.
+            return list(app(environ, start_response))
+    return bounded
+
+
+class WSGIServer:
+    """Serve ``app`` on ``host``:``port`` (0 picks a free port).
+
+    :param max_concurrent_writes: non-read requests handled at once
+        (see :func:`bounded_writes`); None for no bound.
+    """
+
+    def __init__(self, app, host, port, max_concurrent_writes=None):
+        if max_concurrent_writes:
+            app = bounded_writes(app, max_concurrent_writes)
         self._server = simple_server.make_server(
             host, port, app, server_class=_Server,
             handler_class=_QuietHandler)

@@ -20,10 +20,15 @@ class Channel:
         self.generation = 0
 
     def notify(self):
-        """Record a post and wake every waiter."""
+        """Record a post and wake one waiter.
+
+        One post is one job: waking every idle conductor of the process
+        made each of them list the board and all but one lose the claim,
+        a herd that grows with the workers. The others still poll.
+        """
         with self._cond:
             self.generation += 1
-            self._cond.notify_all()
+            self._cond.notify()
 
     def wait(self, generation, timeout):
         """Sleep up to ``timeout`` s unless a post came after ``generation``.

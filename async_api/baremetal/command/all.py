@@ -32,8 +32,9 @@ def main(argv=None):
     async_api.upgrade_schema(database.engine)
     baremetal_migration.upgrade(database.engine)
     conductors = bm_conductors.start(conf)
-    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
-                                    conf.api.host_ip, conf.api.port)
+    server = wsgi_server.WSGIServer(
+        api_app.setup_app(conf), conf.api.host_ip, conf.api.port,
+        max_concurrent_writes=conf.api.max_concurrent_writes)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)
