@@ -98,13 +98,15 @@ def cpu_seconds(pid):
 class Service:
     """``async-api-all`` in a temporary directory, on a free port."""
 
-    def __init__(self, directory, workers):
+    def __init__(self, directory, workers, max_writes=0):
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         config = os.path.join(directory, 'bench.conf')
         with open(config, 'w') as f:
             f.write('[DEFAULT]\nstate_path = %s\nhost = bench\n'
                     '[api]\nport = %d\n' % (directory, self.port))
+            if max_writes:
+                f.write('max_concurrent_writes = %d\n' % max_writes)
             if workers:
                 f.write('[async_api_conductor]\nworkers = %d\n' % workers)
         self.log = open(os.path.join(directory, 'service.log'), 'wb')
@@ -150,7 +152,7 @@ def _finished_since(url, since, expected):
 
 
 def service_round(args, directory):
-    service = Service(directory, args.workers)
+    service = Service(directory, args.workers, args.max_writes)
     try:
         method, part, body, _, _, _ = OPERATIONS[args.operation]
         info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
@@ -188,7 +190,7 @@ def service_round(args, directory):
 
 def loaded_round(args, directory):
     """Completions per second while ``args.loaded`` clients keep posting."""
-    service = Service(directory, args.workers)
+    service = Service(directory, args.workers, args.max_writes)
     stop = threading.Event()
     posted = []
     try:
@@ -328,6 +330,9 @@ def main():
                         help='clients that keep submitting, for the '
                              'loaded row (0: no such row)')
     parser.add_argument('--loaded-seconds', type=float, default=10.0)
+    parser.add_argument('--max-writes', type=int, default=0,
+                        help='[api]max_concurrent_writes (default: the '
+                             'service\'s own default)')
     ARGS = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as directory:
