@@ -15,6 +15,7 @@ power state recorded on it before (``power-load-node`` provides it);
 """
 
 
+from oslo_log import log
 from taskflow.patterns import graph_flow
 from taskflow import task
 
@@ -27,6 +28,8 @@ from flows import common
 VERIFY_TIMEOUT = 60.0
 #: Seconds between two reads of the power state while verifying.
 VERIFY_INTERVAL = 0.5
+
+LOG = log.getLogger(__name__)
 
 TARGETS = (driver_base.POWER_ON, driver_base.POWER_OFF, driver_base.REBOOT)
 
@@ -57,8 +60,9 @@ class LoadNode(common.LoadNode):
 
     The state before is the one recorded on the node, not a BMC read: a
     power action makes two BMC calls (the set and its verification), as
-    Ironic's does. The revert of ``power-set-state`` compares with the
-    hardware anyway.
+    Ironic's does. On a node whose state was never recorded (no power
+    sync or action yet) ``power-set-state`` reads it first, once. The
+    revert of ``power-set-state`` compares with the hardware anyway.
     """
 
     default_provides = ('driver_name', 'target', 'previous_power_state')
@@ -91,16 +95,19 @@ class SetPowerState(_Step):
         self.context.check_boundary(task_uuid)
         node, driver = self.context.node_and_driver(resource_uuid,
                                                     driver_name)
+        if previous_power_state in (None, target):
+            # Recorded there already (a resumed flow, or nothing to do),
+            # or never recorded (a node no sync has read yet): ask the
+            # hardware. Skips the set when it is there; otherwise the
+            # revert needs what it was.
+            current = driver.power.get_power_state(node)
+            self.context.power_state_before = current
+            if current == target:
+                return
         if target == driver_base.REBOOT:
             # Not idempotent by nature: a resumed flow reboots again, which
             # still ends where a reboot must (powered on).
             driver.power.reboot(node)
-        elif (node.power_state == target
-              and driver.power.get_power_state(node) == target):
-            # Recorded there already, and the hardware agrees (a resumed
-            # flow, or nothing to do): no request. The read replaces the
-            # set, so the action still makes two BMC calls.
-            return
         else:
             driver.power.set_power_state(node, target)
 
@@ -110,12 +117,17 @@ class SetPowerState(_Step):
         # half applied, so always compare with the hardware.
         node, driver = self.context.node_and_driver(resource_uuid,
                                                     driver_name)
+        before = (previous_power_state
+                  or getattr(self.context, 'power_state_before', None))
         with driver_base.reverting():
             current = driver.power.get_power_state(node)
-            if previous_power_state is not None and (
-                    target == driver_base.REBOOT
-                    or current != previous_power_state):
-                driver.power.set_power_state(node, previous_power_state)
+            if before is None:
+                # Never recorded, and this run did not read it (resumed
+                # after the read): nothing safe to restore.
+                LOG.warning('Node %s: power state before task %s unknown; '
+                            'left %s', resource_uuid, task_uuid, current)
+            elif target == driver_base.REBOOT or current != before:
+                driver.power.set_power_state(node, before)
                 current = driver.power.get_power_state(node)
         self.context.update_node(resource_uuid, {
             'power_state': current, 'target_power_state': None})

@@ -260,6 +260,22 @@ class TestPowerFlow(base.FlowTestCase):
         self.run_flow(self.make_task(node, 'on'))
         self.assertEqual([2, 0], [m.call_count for m in bmc])
 
+    def test_unrecorded_state_is_read_once_and_restored(self):
+        # A node no power sync has read: the state before is read from
+        # the hardware, once, so that a revert can restore it.
+        node = db_nodes.create_node({'driver': 'fake', 'driver_info': {}})
+        self.assertIsNone(node.power_state)
+        reads = self.count_calls(fake.FakePower, 'get_power_state')
+        self.run_flow(self.make_task(node, 'on'))
+        self.assertEqual(2, reads.call_count)
+        other = db_nodes.create_node({'driver': 'fake', 'driver_info': {}})
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.power.VerifyPowerState.execute', _boom))
+        self.assertRaises(common.OperationError, self.run_flow,
+                          self.make_task(other, 'on'))
+        self.assertEqual('off', self.hardware(other))
+        self.assertEqual('off', db_nodes.get_node(other.uuid).power_state)
+
     def test_cancel_stops_at_step_boundary(self):
         node = self.make_node()
         task = self.make_task(node, 'on')
