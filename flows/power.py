@@ -18,6 +18,7 @@ power state recorded on it before (``power-load-node`` provides it);
 from oslo_log import log
 from taskflow.patterns import graph_flow
 from taskflow import task
+from taskflow.types import failure as tf_failure
 
 import async_api
 from async_api.baremetal.drivers import base as driver_base
@@ -104,6 +105,8 @@ class SetPowerState(_Step):
             self.context.power_state_before = current
             if current == target:
                 return
+        # From here the hardware may change: the revert must look.
+        self.context.power_requested = True
         if target == driver_base.REBOOT:
             # Not idempotent by nature: a resumed flow reboots again, which
             # still ends where a reboot must (powered on).
@@ -117,6 +120,13 @@ class SetPowerState(_Step):
         # half applied, so always compare with the hardware.
         node, driver = self.context.node_and_driver(resource_uuid,
                                                     driver_name)
+        if (isinstance(kwargs.get('result'), tf_failure.Failure)
+                and not getattr(self.context, 'power_requested', False)):
+            # Failed before asking the hardware for anything (the read of
+            # an unrecorded state was refused): nothing to undo.
+            self.context.update_node(resource_uuid,
+                                     {'target_power_state': None})
+            return
         before = (previous_power_state
                   or getattr(self.context, 'power_state_before', None))
         with driver_base.reverting():
