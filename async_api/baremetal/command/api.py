@@ -21,9 +21,8 @@ LOG = log.getLogger(__name__)
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-api')
-    server = wsgi_server.WSGIServer(
-        api_app.setup_app(conf), conf.api.host_ip, conf.api.port,
-        max_concurrent_writes=conf.api.max_concurrent_writes)
+    server = wsgi_server.WSGIServer(api_app.setup_app(conf),
+                                    conf.api.host_ip, conf.api.port)
     server.start()
     print('async_api API is serving on http://%s:%d/'
           % (server.host, server.port), flush=True)

@@ -23,16 +23,14 @@ opts = [
                default=4,
                min=1,
                help='Requests that change something (those that submit '
-                    'tasks among them) the built-in server of async-api '
-                    'and async-api-all handles at once; more wait their '
-                    'turn. Reads, and requests that wait for a task '
-                    '(Prefer: wait), are not counted. In async-api-all '
-                    'the conductors share the process, and its '
-                    'interpreter lock, with the API: with no bound, 32 '
-                    'clients that kept submitting took nearly all of it '
-                    'and tasks completed at a twentieth of the unloaded '
-                    'rate. A few request threads accept hundreds of tasks '
-                    'a second.'),
+                    'tasks among them) async-api-all handles at once; '
+                    'more wait their turn. Reads, and requests that wait '
+                    'for a task (Prefer: wait), are not counted. The '
+                    'conductors share that process, and its interpreter '
+                    'lock, with the API: with no bound, 32 clients that '
+                    'kept submitting took nearly all of it and tasks '
+                    'completed at a tenth of the unloaded rate. async-api '
+                    'alone, with no conductors, does not bound them.'),
 ]
 
 
