@@ -276,16 +276,26 @@ class MarkNodeOnRevert(task.Task):
         pass
 
     def revert(self, resource_uuid, task_uuid, *args, **kwargs):
-        message = failure_message(kwargs.get('flow_failures'))
-        try:
-            db_nodes.update_node(resource_uuid, {
-                'target_power_state': None,
-                'sync_state': SYNC_IN_SYNC,
-                'last_error': message,
-            })
-        except bm_exception.NodeNotFound:
-            LOG.warning('Node %s vanished while task %s reverted',
-                        resource_uuid, task_uuid)
+        node_reverted(resource_uuid, task_uuid,
+                      kwargs.get('flow_failures'))
+
+
+def node_reverted(resource_uuid, task_uuid, flow_failures):
+    """Clear the node's in-progress marks and record why the run failed.
+
+    The revert of a flow's first step (:class:`MarkNodeOnRevert`, or a
+    first step that does its work too), which runs once every later step
+    has reverted.
+    """
+    try:
+        db_nodes.update_node(resource_uuid, {
+            'target_power_state': None,
+            'sync_state': SYNC_IN_SYNC,
+            'last_error': failure_message(flow_failures),
+        })
+    except bm_exception.NodeNotFound:
+        LOG.warning('Node %s vanished while task %s reverted',
+                    resource_uuid, task_uuid)
 
 
 class LoadNode(task.Task):

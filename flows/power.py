@@ -2,16 +2,15 @@
 
 ::
 
-    power-mark-node-on-revert ──> power-load-node ──> power-set-state
-                                                           │
-                                    power-verify-state <───┘
+    power-load-node ──> power-set-state ──> power-verify-state
 
 Store (from the job): ``task_uuid``, ``resource_uuid``. The steps share
 one :class:`~flows.common.RunContext`: the task and the node are read
 once per run. A power action makes two BMC calls: the set and the read
 that verifies it. Reverting ``power-set-state`` puts the node back in the
 power state recorded on it before (``power-load-node`` provides it);
-``power-mark-node-on-revert`` then clears the node's in-progress marks.
+the revert of ``power-load-node`` then clears the node's in-progress
+marks.
 """
 
 
@@ -59,6 +58,10 @@ def _expected(target):
 class LoadNode(common.LoadNode):
     """Claim the node; provide the target and the power state before.
 
+    The flow's first step, so it also does what other flows leave to
+    :class:`~flows.common.MarkNodeOnRevert` (one step less per run): its
+    revert clears the node's in-progress marks and records the error.
+
     The state before is the one recorded on the node, not a BMC read: a
     power action makes two BMC calls (the set and its verification), as
     Ironic's does. On a node whose state was never recorded (no power
@@ -78,6 +81,13 @@ class LoadNode(common.LoadNode):
         self.mark(resource_uuid, task_uuid,
                   {'target_power_state': _expected(target)})
         return node.driver, target, previous
+
+    def revert(self, resource_uuid, task_uuid, *args, **kwargs):
+        # The flow's first step: its revert runs last, once the steps
+        # after it have reverted (not at all if one of their reverts
+        # failed: the conductor marks the node's sync_state error then).
+        common.node_reverted(resource_uuid, task_uuid,
+                             kwargs.get('flow_failures'))
 
 
 class _Step(task.Task):
@@ -171,7 +181,6 @@ def set_power_state_flow():
     # read once for the run.
     context = common.RunContext()
     flow = graph_flow.Flow('node-set-power-state')
-    mark = common.MarkNodeOnRevert(name='power-mark-node-on-revert')
     load = LoadNode(name='power-load-node', context=context)
     # The BMC steps retry transient errors (timeouts, a busy BMC) with
     # backoff before the flow gives up and reverts.
@@ -179,10 +188,8 @@ def set_power_state_flow():
                                               context=context))
     verify = common.bmc_step(VerifyPowerState(name='power-verify-state',
                                               context=context))
-    flow.add(mark, load, set_state, verify)
-    # Data alone does not order these: the guard needs nothing from the
-    # others (it must run first so that its revert runs last), and verify
-    # needs nothing set_state provides.
-    flow.link(mark, load)
+    flow.add(load, set_state, verify)
+    # Data orders load first (the others need what it provides), so its
+    # revert runs last; verify needs nothing set_state provides.
     flow.link(set_state, verify)
     return flow

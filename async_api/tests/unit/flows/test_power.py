@@ -68,7 +68,7 @@ class TestFlowShape(test_base.TestCase):
         self.assertEqual({'task_uuid', 'resource_uuid'}, self.flow.requires)
         self.assertEqual({'driver_name', 'target', 'previous_power_state',
                           'result'}, self.flow.provides)
-        self.assertEqual(4, len(self.flow))
+        self.assertEqual(3, len(self.flow))
 
     def test_bmc_steps_retry_transient_errors(self):
         retried = {}
@@ -82,8 +82,6 @@ class TestFlowShape(test_base.TestCase):
 
     def test_atoms(self):
         expected = {
-            'power-mark-node-on-revert': ({'resource_uuid', 'task_uuid'},
-                                          set()),
             'power-load-node': ({'resource_uuid', 'task_uuid'},
                                 {'driver_name', 'target',
                                  'previous_power_state'}),
@@ -108,12 +106,10 @@ class TestFlowShape(test_base.TestCase):
         def before(a, b):
             return networkx.has_path(graph, names[a], names[b])
 
-        # The guard runs first, so its revert runs last.
+        # power-load-node runs first, so its revert runs last.
         for name in self.atoms:
-            if name != 'power-mark-node-on-revert':
-                self.assertTrue(before('power-mark-node-on-revert', name),
-                                name)
-        self.assertTrue(before('power-load-node', 'power-set-state'))
+            if name != 'power-load-node':
+                self.assertTrue(before('power-load-node', name), name)
         self.assertTrue(before('power-set-state', 'power-verify-state'))
 
 
