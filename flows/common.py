@@ -9,12 +9,19 @@ step again.
 
 Steps stop at their boundary when the task was cancelled or ran past its
 operation's timeout (:func:`check_boundary`); raising there makes the
-engine revert what was done, exactly as a failure would. (The library
+engine revert what was done, exactly as a failure would.
+
+A flow factory may hand one :class:`RunContext` to all the steps it
+builds: the factory runs afresh for every run of a task (first run or
+resume), so the context lives exactly as long as one run, and the task
+row and the node are read once for the whole run instead of once per
+step (the shape of Ironic's ``task_manager.acquire``). (The library
 also stops every step from starting once a cancel is requested, see
 ``async_api.check_cancel``; waits inside a step call that too.)
 """
 
 import datetime
+import threading
 import time
 
 from oslo_log import log
@@ -128,7 +135,10 @@ def check_boundary(task_uuid):
     :raises OperationTimedOut: the operation's timeout has passed since
         the task first started.
     """
-    task_row = async_api.get_task(task_uuid)
+    _check_row(async_api.get_task(task_uuid), task_uuid)
+
+
+def _check_row(task_row, task_uuid):
     if task_row.cancel_requested:
         raise OperationCancelled('Task %s was cancelled' % task_uuid)
     deadline = _deadline(task_row)
@@ -137,27 +147,99 @@ def check_boundary(task_uuid):
                                 % task_uuid)
 
 
+class RunContext:
+    """The task row and the node of one run, read once, shared by its steps.
+
+    Built by a flow factory and handed to the steps of the flow it builds,
+    so it never outlives a run: a resumed run (on this conductor or
+    another) starts with an empty one and reads afresh. Nothing here is
+    saved in the flow's storage, so the node's secrets stay out of it.
+    The node is kept as the run last wrote it (:meth:`update_node`): one
+    task at a time runs on a node (its lane), so nobody else changes
+    what the steps rely on while the run lasts. A cancel requested after
+    the read is seen through this process's flag
+    (``async_api.check_cancel``), which the conductor sets before a step
+    starts.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._task = None
+        self._node = None
+
+    def task(self, task_uuid):
+        """The task row, read on first use."""
+        with self._lock:
+            if self._task is None:
+                self._task = async_api.get_task(task_uuid)
+            return self._task
+
+    def node(self, resource_uuid):
+        """The node row, read on first use (or as last written)."""
+        with self._lock:
+            if self._node is None:
+                self._node = db_nodes.get_node(resource_uuid)
+            return self._node
+
+    def node_and_driver(self, resource_uuid, driver_name):
+        """The node and its driver, as :func:`node_and_driver`."""
+        return (self.node(resource_uuid),
+                driver_base.get_driver(driver_name))
+
+    def update_node(self, resource_uuid, values):
+        """Write ``values`` to the node and keep the row written."""
+        node = db_nodes.update_node(resource_uuid, values)
+        with self._lock:
+            self._node = node
+        return node
+
+    def check_boundary(self, task_uuid):
+        """:func:`check_boundary` on the row read once for the run.
+
+        A cancel requested since is seen through this process's flag
+        (no read).
+        """
+        _check_row(self.task(task_uuid), task_uuid)
+        try:
+            async_api.check_cancel(task_uuid)
+        except async_api.TaskCancelled as e:
+            raise OperationCancelled(str(e))
+
+    def remaining_time(self, task_uuid):
+        """:func:`remaining_time`, from the row read once."""
+        return _remaining(self.task(task_uuid))
+
+
 def remaining_time(task_uuid):
     """Seconds left before the operation's timeout (None: no limit)."""
-    deadline = _deadline(async_api.get_task(task_uuid))
+    return _remaining(async_api.get_task(task_uuid))
+
+
+def _remaining(task_row):
+    deadline = _deadline(task_row)
     if deadline is None:
         return None
     return max(0.0, (deadline - timeutils.utcnow()).total_seconds())
 
 
 def wait_for_power_state(task_uuid, resource_uuid, driver_name, expected,
-                         timeout, interval):
+                         timeout, interval, context=None):
     """Poll the hardware until it reports ``expected``; returns the state.
 
     Waits at most ``timeout`` seconds, and never past the operation's own
     timeout. On time out the state seen last is recorded on the node and
-    :class:`StepTimedOut` is raised.
+    :class:`StepTimedOut` is raised. With ``context`` (a
+    :class:`RunContext`) nothing is read from the database.
     """
-    remaining = remaining_time(task_uuid)
+    if context is None:
+        remaining = remaining_time(task_uuid)
+        node, driver = node_and_driver(resource_uuid, driver_name)
+    else:
+        remaining = context.remaining_time(task_uuid)
+        node, driver = context.node_and_driver(resource_uuid, driver_name)
     if remaining is not None:
         timeout = min(timeout, remaining)
     deadline = time.monotonic() + timeout
-    node, driver = node_and_driver(resource_uuid, driver_name)
     while True:
         state = driver.power.get_power_state(node)
         if state == expected:
@@ -165,7 +247,8 @@ def wait_for_power_state(task_uuid, resource_uuid, driver_name, expected,
         # A cancel stops the wait (this process's flag: no read).
         async_api.check_cancel(task_uuid)
         if time.monotonic() >= deadline:
-            db_nodes.update_node(resource_uuid, {'power_state': state})
+            (context or db_nodes).update_node(resource_uuid,
+                                              {'power_state': state})
             raise StepTimedOut(
                 'Node %s did not reach power state %s within %.1f s '
                 '(it is %s)' % (resource_uuid, expected, timeout, state))
@@ -209,33 +292,58 @@ class MarkNodeOnRevert(task.Task):
         pass
 
     def revert(self, resource_uuid, task_uuid, *args, **kwargs):
-        message = failure_message(kwargs.get('flow_failures'),
-                                  _request_id(task_uuid))
-        try:
-            db_nodes.update_node(resource_uuid, {
-                'target_power_state': None,
-                'sync_state': SYNC_IN_SYNC,
-                'last_error': message,
-            })
-        except bm_exception.NodeNotFound:
-            LOG.warning('Node %s vanished while task %s reverted',
-                        resource_uuid, task_uuid)
+        node_reverted(resource_uuid, task_uuid,
+                      kwargs.get('flow_failures'))
+
+
+def node_reverted(resource_uuid, task_uuid, flow_failures):
+    """Clear the node's in-progress marks and record why the run failed.
+
+    The revert of a flow's first step (:class:`MarkNodeOnRevert`, or a
+    first step that does its work too), which runs once every later step
+    has reverted.
+    """
+    try:
+        db_nodes.update_node(resource_uuid, {
+            'target_power_state': None,
+            'sync_state': SYNC_IN_SYNC,
+            'last_error': failure_message(flow_failures,
+                                          _request_id(task_uuid)),
+        })
+    except bm_exception.NodeNotFound:
+        LOG.warning('Node %s vanished while task %s reverted',
+                    resource_uuid, task_uuid)
 
 
 class LoadNode(task.Task):
     """Check that the node and its driver are usable; claim the node.
 
-    Provides the driver's name (the node row itself is read again by each
-    step, so nothing stale or secret is saved in the flow's storage).
+    Provides the driver's name (the node row itself is not saved in the
+    flow's storage, so nothing stale or secret is: the steps read it
+    again, or share it through a :class:`RunContext` given here).
     """
 
     default_provides = 'driver_name'
     #: The driver interfaces the flow uses, validated before anything.
     interfaces = ('power',)
 
+    def __init__(self, *args, context=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
+
     def execute(self, resource_uuid, task_uuid):
-        check_boundary(task_uuid)
-        node = db_nodes.get_node(resource_uuid)
+        node = self.load(resource_uuid, task_uuid)
+        self.mark(resource_uuid, task_uuid, {})
+        return node.driver
+
+    def load(self, resource_uuid, task_uuid):
+        """Check the boundary; the node once its interfaces validated."""
+        if self.context is None:
+            check_boundary(task_uuid)
+            node = db_nodes.get_node(resource_uuid)
+        else:
+            self.context.check_boundary(task_uuid)
+            node = self.context.node(resource_uuid)
         driver = driver_base.get_driver(node.driver)
         for name in self.interfaces:
             interface = getattr(driver, name, None)
@@ -244,9 +352,13 @@ class LoadNode(task.Task):
                                      'interface' % (node.driver,
                                                     resource_uuid, name))
             interface.validate(node)
-        db_nodes.update_node(resource_uuid, {'last_task_uuid': task_uuid,
-                                             'sync_state': SYNC_SYNCING})
-        return node.driver
+        return node
+
+    def mark(self, resource_uuid, task_uuid, values):
+        """Record the node in progress (with ``values``: one write)."""
+        values = dict(values, last_task_uuid=task_uuid,
+                      sync_state=SYNC_SYNCING)
+        (self.context or db_nodes).update_node(resource_uuid, values)
 
 
 def node_and_driver(resource_uuid, driver_name):

@@ -2,23 +2,24 @@
 
 ::
 
-    power-mark-node-on-revert ─┬─> power-load-node ──> power-get-state ─┐
-                               └─> power-read-target ───────────────────┤
-                                                                        v
-                         power-verify-state <── power-set-state <───────┘
+    power-load-node ──> power-set-state ──> power-verify-state
 
-Store (from the job): ``task_uuid``, ``resource_uuid``. Reverting
-``power-set-state`` puts the node back in the power state
-``power-get-state`` recorded; ``power-mark-node-on-revert`` then clears the
-node's in-progress marks.
+Store (from the job): ``task_uuid``, ``resource_uuid``. The steps share
+one :class:`~flows.common.RunContext`: the task and the node are read
+once per run. A power action makes two BMC calls: the set and the read
+that verifies it. Reverting ``power-set-state`` puts the node back in the
+power state recorded on it before (``power-load-node`` provides it);
+the revert of ``power-load-node`` then clears the node's in-progress
+marks.
 """
 
 
+from oslo_log import log
 from taskflow.patterns import graph_flow
 from taskflow import task
+from taskflow.types import failure as tf_failure
 
 import async_api
-from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
 from flows import common
 
@@ -27,6 +28,8 @@ from flows import common
 VERIFY_TIMEOUT = 60.0
 #: Seconds between two reads of the power state while verifying.
 VERIFY_INTERVAL = 0.5
+
+LOG = log.getLogger(__name__)
 
 TARGETS = (driver_base.POWER_ON, driver_base.POWER_OFF, driver_base.REBOOT)
 
@@ -52,65 +55,105 @@ def _expected(target):
     return driver_base.POWER_ON if target == driver_base.REBOOT else target
 
 
-class ReadTarget(task.Task):
-    """The requested target, read from the task's parameters."""
+class LoadNode(common.LoadNode):
+    """Claim the node; provide the target and the power state before.
 
-    default_provides = 'target'
+    The flow's first step, so it also does what other flows leave to
+    :class:`~flows.common.MarkNodeOnRevert` (one step less per run): its
+    revert clears the node's in-progress marks and records the error.
 
-    def execute(self, task_uuid):
-        common.check_boundary(task_uuid)
-        target = (async_api.get_task(task_uuid).params or {}).get('target')
+    The state before is the one recorded on the node, not a BMC read: a
+    power action makes two BMC calls (the set and its verification), as
+    Ironic's does. On a node whose state was never recorded (no power
+    sync or action yet) ``power-set-state`` reads it first, once. The
+    revert of ``power-set-state`` compares with the hardware anyway.
+    """
+
+    default_provides = ('driver_name', 'target', 'previous_power_state')
+
+    def execute(self, resource_uuid, task_uuid):
+        node = self.load(resource_uuid, task_uuid)
+        target = (self.context.task(task_uuid).params or {}).get('target')
         if target not in TARGETS:
             # The API validated it; a hand-edited row is the only way here.
             raise common.OperationError('Invalid power target %r' % target)
-        return target
+        previous = node.power_state
+        self.mark(resource_uuid, task_uuid,
+                  {'target_power_state': _expected(target)})
+        return node.driver, target, previous
+
+    def revert(self, resource_uuid, task_uuid, *args, **kwargs):
+        # The flow's first step: its revert runs last, once the steps
+        # after it have reverted (not at all if one of their reverts
+        # failed: the conductor marks the node's sync_state error then).
+        common.node_reverted(resource_uuid, task_uuid,
+                             kwargs.get('flow_failures'))
 
 
-class GetPowerState(task.Task):
-    """Read and record the node's power state before changing it."""
+class _Step(task.Task):
+    """A step of the power flow, sharing the run's :class:`RunContext`."""
 
-    default_provides = 'previous_power_state'
-
-    def execute(self, task_uuid, resource_uuid, driver_name):
-        common.check_boundary(task_uuid)
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        state = driver.power.get_power_state(node)
-        db_nodes.update_node(resource_uuid, {'power_state': state})
-        return state
+    def __init__(self, *args, context=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
 
 
-class SetPowerState(task.Task):
+class SetPowerState(_Step):
     """Ask the hardware for the target; revert restores the state before."""
 
     def execute(self, task_uuid, resource_uuid, driver_name, target,
                 previous_power_state):
-        common.check_boundary(task_uuid)
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
-        db_nodes.update_node(resource_uuid,
-                             {'target_power_state': _expected(target)})
+        self.context.check_boundary(task_uuid)
+        node, driver = self.context.node_and_driver(resource_uuid,
+                                                    driver_name)
+        if previous_power_state in (None, target):
+            # Recorded there already (a resumed flow, or nothing to do),
+            # or never recorded (a node no sync has read yet): ask the
+            # hardware. Skips the set when it is there; otherwise the
+            # revert needs what it was.
+            current = driver.power.get_power_state(node)
+            self.context.power_state_before = current
+            if current == target:
+                return
+        # From here the hardware may change: the revert must look.
+        self.context.power_requested = True
         if target == driver_base.REBOOT:
             # Not idempotent by nature: a resumed flow reboots again, which
             # still ends where a reboot must (powered on).
             driver.power.reboot(node)
-        elif driver.power.get_power_state(node) != target:
-            # Skipped when a resumed flow finds the work already done.
+        else:
             driver.power.set_power_state(node, target)
 
     def revert(self, task_uuid, resource_uuid, driver_name, target,
                previous_power_state, *args, **kwargs):
         # Runs also when execute itself failed: the request may have been
         # half applied, so always compare with the hardware.
-        node, driver = common.node_and_driver(resource_uuid, driver_name)
+        node, driver = self.context.node_and_driver(resource_uuid,
+                                                    driver_name)
+        if (isinstance(kwargs.get('result'), tf_failure.Failure)
+                and not getattr(self.context, 'power_requested', False)):
+            # Failed before asking the hardware for anything (the read of
+            # an unrecorded state was refused): nothing to undo.
+            self.context.update_node(resource_uuid,
+                                     {'target_power_state': None})
+            return
+        before = (previous_power_state
+                  or getattr(self.context, 'power_state_before', None))
         with driver_base.reverting():
             current = driver.power.get_power_state(node)
-            if target == driver_base.REBOOT or current != previous_power_state:
-                driver.power.set_power_state(node, previous_power_state)
-            current = driver.power.get_power_state(node)
-        db_nodes.update_node(resource_uuid, {'power_state': current,
-                                             'target_power_state': None})
+            if before is None:
+                # Never recorded, and this run did not read it (resumed
+                # after the read): nothing safe to restore.
+                LOG.warning('Node %s: power state before task %s unknown; '
+                            'left %s', resource_uuid, task_uuid, current)
+            elif target == driver_base.REBOOT or current != before:
+                driver.power.set_power_state(node, before)
+                current = driver.power.get_power_state(node)
+        self.context.update_node(resource_uuid, {
+            'power_state': current, 'target_power_state': None})
 
 
-class VerifyPowerState(task.Task):
+class VerifyPowerState(_Step):
     """Poll until the hardware reports the expected state, or time out.
 
     Provides the task's result.
@@ -119,11 +162,11 @@ class VerifyPowerState(task.Task):
     default_provides = 'result'
 
     def execute(self, task_uuid, resource_uuid, driver_name, target):
-        common.check_boundary(task_uuid)
+        self.context.check_boundary(task_uuid)
         state = common.wait_for_power_state(
             task_uuid, resource_uuid, driver_name, _expected(target),
-            VERIFY_TIMEOUT, VERIFY_INTERVAL)
-        db_nodes.update_node(resource_uuid, {
+            VERIFY_TIMEOUT, VERIFY_INTERVAL, context=self.context)
+        self.context.update_node(resource_uuid, {
             'power_state': state,
             'target_power_state': None,
             'sync_state': common.SYNC_IN_SYNC,
@@ -134,20 +177,19 @@ class VerifyPowerState(task.Task):
 
 def set_power_state_flow():
     """The flow of ``node.set_power_state`` (stable import path)."""
+    # Built afresh for every run: the steps share the task and the node,
+    # read once for the run.
+    context = common.RunContext()
     flow = graph_flow.Flow('node-set-power-state')
-    mark = common.MarkNodeOnRevert(name='power-mark-node-on-revert')
-    load = common.LoadNode(name='power-load-node')
-    read = ReadTarget(name='power-read-target')
+    load = LoadNode(name='power-load-node', context=context)
     # The BMC steps retry transient errors (timeouts, a busy BMC) with
     # backoff before the flow gives up and reverts.
-    get_state = common.bmc_step(GetPowerState(name='power-get-state'))
-    set_state = common.bmc_step(SetPowerState(name='power-set-state'))
-    verify = common.bmc_step(VerifyPowerState(name='power-verify-state'))
-    flow.add(mark, load, read, get_state, set_state, verify)
-    # Data alone does not order these: the guard needs nothing from the
-    # others (it must run first so that its revert runs last), and verify
-    # needs nothing set_state provides.
-    flow.link(mark, load)
-    flow.link(mark, read)
+    set_state = common.bmc_step(SetPowerState(name='power-set-state',
+                                              context=context))
+    verify = common.bmc_step(VerifyPowerState(name='power-verify-state',
+                                              context=context))
+    flow.add(load, set_state, verify)
+    # Data orders load first (the others need what it provides), so its
+    # revert runs last; verify needs nothing set_state provides.
     flow.link(set_state, verify)
     return flow

@@ -75,11 +75,43 @@ def adjustments_for(conf, **listen):
         **listen)
 
 
+_READS = frozenset(('GET', 'HEAD', 'OPTIONS'))
+
+
+def bounded_writes(app, slots):
+    """``app`` handling at most ``slots`` non-read requests at once.
+
+    Fair share between accepting and running: in the embedded deployment
+    the conductors share this process and its interpreter lock, and a
+    thread per busy client would take nearly all of it. Reads pass
+    freely, and so do requests that wait for their task (``Prefer:
+    wait``): they mostly sleep, and must not hold a slot that other
+    submissions need.
+    """
+    semaphore = threading.BoundedSemaphore(slots)
+
+    def bounded(environ, start_response):
+        if (environ.get('REQUEST_METHOD') in _READS
+                or 'wait' in environ.get('HTTP_PREFER', '')):
+            return app(environ, start_response)
+        with semaphore:
+            # The whole body inside the slot: the work is done there.
+            return list(app(environ, start_response))
+    return bounded
+
+
 class WSGIServer:
     """Serve ``app`` on ``host``:``port`` (0 picks a free port), or on
-    listening ``sockets`` that another process opened."""
+    listening ``sockets`` that another process opened.
 
-    def __init__(self, app, host, port, conf, sockets=None):
+    :param max_concurrent_writes: non-read requests handled at once
+        (see :func:`bounded_writes`); None for no bound.
+    """
+
+    def __init__(self, app, host, port, conf, sockets=None,
+                 max_concurrent_writes=None):
+        if max_concurrent_writes:
+            app = bounded_writes(app, max_concurrent_writes)
         # waitress's socket map: emptied, it ends the server's loop.
         self._map = {}
         if sockets:

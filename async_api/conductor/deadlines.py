@@ -141,10 +141,12 @@ class StepThreads:
 
     There is no upper bound: a thread whose step was abandoned stays busy
     until the step's call returns (perhaps never), and must not starve
-    the steps after it. At most ``max_idle`` idle threads are kept.
+    the steps after it. At most ``max_idle`` idle threads are kept: as
+    many as a service has workers, or each step past that many would
+    start a thread of its own.
     """
 
-    def __init__(self, name='async-api-step', max_idle=16):
+    def __init__(self, name='async-api-step', max_idle=128):
         self._name = name
         self._max_idle = max_idle
         self._work = queue.SimpleQueue()

@@ -401,7 +401,10 @@ class ConductorService:
         return self._keeper
 
     def _open_board(self, index, persistence):
-        return board_factory.open_board(self.conf, persistence)
+        # One renewal per claim: the keeper's (a fenced extend_expiry),
+        # not the SQL board's own as well.
+        return board_factory.open_board(self.conf, persistence,
+                                        renewed_elsewhere=True)
 
     def _name(self, index):
         return '%s-%s-%d' % (self.host,

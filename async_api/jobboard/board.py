@@ -112,6 +112,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
         self._connected = False
         self._lock = threading.RLock()
         self._keeper = renewer.LeaseKeeper(self._renew, renew_interval)
+        # Whether the last wait() ran out with nothing found.
+        self._idle = False
         self._channel = None
 
     @staticmethod
@@ -235,19 +237,30 @@ class SQLAlchemyJobBoard(base.JobBoard):
         """
         watch = timeutils.StopWatch(duration=timeout)
         watch.start()
+        # Back from work, look at once; back from an idle wait that ran
+        # out, take turns with the other idle boards.
+        woken = not self._idle
         while True:
             self._checked_engine()
             generation = self._channel.generation
-            jobs = self._fetch(only_unclaimed=True, limit=self._wait_limit)
-            if jobs:
-                return sql_job.Listing(self, jobs, only_unclaimed=True)
+            # A post in this process wakes one waiter; otherwise the idle
+            # boards of the process take turns reading the table.
+            if woken or self._channel.poll_due(self._wait_interval):
+                jobs = self._fetch(only_unclaimed=True,
+                                   limit=self._wait_limit)
+                if jobs:
+                    # The others may claim the rest.
+                    self._channel.wake(len(jobs) - 1)
+                    self._idle = False
+                    return sql_job.Listing(self, jobs, only_unclaimed=True)
             if watch.expired():
+                self._idle = True
                 raise excp.NotFound('Expired waiting for jobs to arrive;'
                                     ' waited %s seconds' % watch.elapsed())
             left = watch.leftover(return_none=True)
             delay = (self._wait_interval if left is None
                      else min(self._wait_interval, left))
-            self._channel.wait(generation, delay)
+            woken = self._channel.wait(generation, delay)
 
     @property
     def job_count(self):

@@ -175,10 +175,17 @@ def board_class(backend):
     return getattr(importlib.import_module(module), name)
 
 
-def open_board(conf, persistence, name=None):
-    """A new, connected jobboard; the caller closes it."""
+def open_board(conf, persistence, name=None, renewed_elsewhere=False):
+    """A new, connected jobboard; the caller closes it.
+
+    :param renewed_elsewhere: the caller renews its claims itself (a
+        conductor service's claim keeper): the SQL board then does not
+        renew them a second time from a thread of its own.
+    """
     check(conf)
     options = board_conf(conf)
+    if renewed_elsewhere and options['board'] == 'sqlalchemy':
+        options['auto_renew'] = False
     kwargs = {}
     # On the service's own database, the SQL board shares its engine and
     # pool instead of opening a second pool on the same database.

@@ -21,6 +21,12 @@ What a user runs, measured as a user drives it, in one run:
   It is the ceiling of this machine for that flow with no jobboard, no
   claims, no reports and no HTTP.
 
+``--loaded N`` adds a third row, in the same run: a fresh service
+where N clients keep submitting power actions (on and off in turn, on
+nodes of their own) for ``--loaded-seconds``; tasks completed per second
+over that window, against the unloaded service row, says whether
+accepting starves the conductors.
+
 ``--bmc-delay S`` makes every fake BMC call take S seconds (hardware
 that takes seconds per call is the case that matters); the engine row
 is then skipped unless ``--engine-too`` (it runs the calls one after the
@@ -41,6 +47,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,13 +98,15 @@ def cpu_seconds(pid):
 class Service:
     """``async-api-all`` in a temporary directory, on a free port."""
 
-    def __init__(self, directory, workers):
+    def __init__(self, directory, workers, max_writes=0):
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         config = os.path.join(directory, 'bench.conf')
         with open(config, 'w') as f:
             f.write('[DEFAULT]\nstate_path = %s\nhost = bench\n'
                     '[api]\nport = %d\n' % (directory, self.port))
+            if max_writes:
+                f.write('max_concurrent_writes = %d\n' % max_writes)
             if workers:
                 f.write('[async_api_conductor]\nworkers = %d\n' % workers)
         self.log = open(os.path.join(directory, 'service.log'), 'wb')
@@ -142,15 +151,33 @@ def _finished_since(url, since, expected):
     return done
 
 
+def _record_power_states(url, nodes):
+    """Power the nodes off once, unmeasured, so that each has a recorded
+    power state, as after its first power sync: an action on a node whose
+    state was never read reads it first (one more BMC call)."""
+    since = datetime.datetime.utcnow().isoformat()
+    for uuid in nodes:
+        status, _ = call('PUT', '%s/v1/nodes/%s/states/power' % (url, uuid),
+                         {'target': 'off'})
+        assert status == 202, status
+    done = _finished_since(url, since, len(nodes))
+    assert all(t['state'] == 'succeeded' for t in done.values())
+
+
 def service_round(args, directory):
-    service = Service(directory, args.workers)
+    service = Service(directory, args.workers, args.max_writes)
     try:
         method, part, body, _, _, _ = OPERATIONS[args.operation]
-        info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
         nodes = [call('POST', service.url + '/v1/nodes',
-                      {'name': 'bench-%d' % i, 'driver': 'fake',
-                       'driver_info': info})[1]['uuid']
+                      {'name': 'bench-%d' % i, 'driver': 'fake'})[1]['uuid']
                  for i in range(args.nodes)]
+        if not args.fresh_nodes:
+            _record_power_states(service.url, nodes)
+        if args.bmc_delay:
+            for uuid in nodes:
+                call('PATCH', '%s/v1/nodes/%s' % (service.url, uuid),
+                     [{'op': 'add', 'path': '/driver_info/fake_delay',
+                       'value': args.bmc_delay}])
         since = datetime.datetime.utcnow().isoformat()
         cpu = cpu_seconds(service.process.pid)
         started = time.perf_counter()
@@ -177,6 +204,65 @@ def service_round(args, directory):
     return {'tasks/s': len(nodes) / elapsed,
             'accepts/s': len(nodes) / accepted,
             'CPU ms/task': 1000.0 * cpu / len(nodes)}
+
+
+def loaded_round(args, directory):
+    """Completions per second while ``args.loaded`` clients keep posting."""
+    service = Service(directory, args.workers, args.max_writes)
+    stop = threading.Event()
+    posted = []
+    try:
+        info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
+        nodes = [call('POST', service.url + '/v1/nodes',
+                      {'name': 'load-%d' % i, 'driver': 'fake',
+                       'driver_info': info})[1]['uuid']
+                 for i in range(args.loaded * 4)]
+
+        def submit(share):
+            count = 0
+            while not stop.is_set():
+                uuid = share[count % len(share)]
+                target = 'on' if (count // len(share)) % 2 == 0 else 'off'
+                status, _ = call('PUT', '%s/v1/nodes/%s/states/power'
+                                 % (service.url, uuid), {'target': target})
+                assert status == 202, status
+                count += 1
+            posted.append(count)
+
+        shares = [nodes[i::args.loaded] for i in range(args.loaded)]
+        threads = [threading.Thread(target=submit, args=(share,))
+                   for share in shares]
+        for thread in threads:
+            thread.start()
+        # Let the backlog build before measuring.
+        time.sleep(2.0)
+        since = datetime.datetime.utcnow().isoformat()
+        cpu = cpu_seconds(service.process.pid)
+        started = time.perf_counter()
+        time.sleep(args.loaded_seconds)
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(service.process.pid) - cpu
+        finished = _count_finished(service.url, since)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        stop.set()
+        service.stop()
+    return {'tasks/s': finished / elapsed,
+            'accepts/s': sum(posted) / (elapsed + 2.0),
+            'CPU ms/task': 1000.0 * cpu / max(finished, 1)}
+
+
+def _count_finished(url, since):
+    count = 0
+    next_url = url + ('/v1/tasks?state=%s&changes_since=%s&limit=1000'
+                      % (TERMINAL, since))
+    while next_url:
+        _, page = call('GET', next_url)
+        count += len(page['tasks'])
+        next_url = page.get('next')
+    return count
 
 
 def engine_round(args, directory):
@@ -207,8 +293,10 @@ def engine_round(args, directory):
     info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}
     work = []
     for i in range(args.nodes):
-        node = db_nodes.create_node({'name': 'engine-%d' % i,
-                                     'driver': 'fake', 'driver_info': info})
+        node = db_nodes.create_node({
+            'name': 'engine-%d' % i, 'driver': 'fake', 'driver_info': info,
+            # As the service's nodes: recorded (see _record_power_states).
+            'power_state': None if args.fresh_nodes else 'off'})
         task = db_helpers.create_task({
             'operation': operation, 'resource_type': 'node',
             'resource_uuid': node.uuid, 'params': body,
@@ -235,9 +323,13 @@ def show(rows):
             name, row['tasks/s'],
             '-' if row['accepts/s'] is None else '%.1f' % row['accepts/s'],
             row['CPU ms/task']))
-    if len(rows) == 2:
+    found = dict(rows)
+    if 'engine' in found:
         print('service / engine tasks/s: %.2f'
-              % (rows[0][1]['tasks/s'] / rows[1][1]['tasks/s']))
+              % (found['service']['tasks/s'] / found['engine']['tasks/s']))
+    if 'loaded' in found:
+        print('loaded / unloaded completions per second: %.2f'
+              % (found['loaded']['tasks/s'] / found['service']['tasks/s']))
 
 
 def main():
@@ -254,6 +346,17 @@ def main():
     parser.add_argument('--poll', type=float, default=0.2,
                         help='seconds between two task list polls')
     parser.add_argument('--engine-too', action='store_true')
+    parser.add_argument('--fresh-nodes', action='store_true',
+                        help='measure on nodes whose power state was '
+                             'never recorded (default: one unmeasured '
+                             'power-off first)')
+    parser.add_argument('--loaded', type=int, default=0,
+                        help='clients that keep submitting, for the '
+                             'loaded row (0: no such row)')
+    parser.add_argument('--loaded-seconds', type=float, default=10.0)
+    parser.add_argument('--max-writes', type=int, default=0,
+                        help='[api]max_concurrent_writes (default: the '
+                             'service\'s own default)')
     ARGS = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as directory:
@@ -261,6 +364,9 @@ def main():
     if not ARGS.bmc_delay or ARGS.engine_too:
         with tempfile.TemporaryDirectory() as directory:
             rows.append(('engine', engine_round(ARGS, directory)))
+    if ARGS.loaded:
+        with tempfile.TemporaryDirectory() as directory:
+            rows.append(('loaded', loaded_round(ARGS, directory)))
     print('%s on %d nodes, %d clients, BMC delay %.2f s'
           % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay))
     show(rows)

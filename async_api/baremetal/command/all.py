@@ -35,8 +35,9 @@ def main(argv=None):
     # file) must stop the process before conductor threads keep it alive.
     app = api_app.setup_app(conf)
     conductors = bm_conductors.start(conf)
-    server = wsgi_server.WSGIServer(app, conf.api.host_ip, conf.api.port,
-                                    conf)
+    server = wsgi_server.WSGIServer(
+        app, conf.api.host_ip, conf.api.port, conf,
+        max_concurrent_writes=conf.api.max_concurrent_writes)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)

@@ -24,7 +24,7 @@ from async_api.common import states
 SLOW_STEP = 3.0
 
 #: Steps that finish before ``power-set-state`` starts.
-EARLIER_STEPS = ('power-load-node', 'power-get-state', 'power-read-target')
+EARLIER_STEPS = ('power-load-node',)
 
 
 #: Takeover must come well within this (seconds after the kill): the

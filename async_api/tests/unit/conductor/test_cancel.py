@@ -1,12 +1,15 @@
 """Cancel, per task state, with real conductors on the SQL board."""
 
+import threading
 import time
 
+import fixtures
 from oslo_context import context as oslo_context
 from taskflow.patterns import linear_flow
 from taskflow import task as tf_task
 
 from async_api.baremetal.db import nodes as db_nodes
+from async_api.baremetal.drivers import fake
 from async_api.common import exception
 from async_api.common import states
 from async_api.conductor import periodics
@@ -272,7 +275,20 @@ class TestCancelRunning(test_service.ServiceTestCase):
     def test_failed_revert_ends_in_error(self):
         node = self.make_node(fake_delay={'set_power_state': 1.0},
                               fake_fail_revert=True)
+        # Cancelled once the request is with the hardware: the revert
+        # must undo it (a cancel seen before the step asks anything
+        # leaves the hardware alone, and nothing fails).
+        requested = threading.Event()
+        real = fake.FakePower.set_power_state
+
+        def set_power_state(power, node, state):
+            requested.set()
+            return real(power, node, state)
+
+        self.useFixture(fixtures.MockPatchObject(
+            fake.FakePower, 'set_power_state', set_power_state))
         task = self.run_until_step(node)
+        self.assertTrue(requested.wait(30))
         cancel.cancel(ASKER, task.uuid)
         done = self.wait_for(task)
         self.assertEqual(states.ERROR, done.state, done.error)

@@ -88,17 +88,15 @@ class TestTaskReporter(base.FlowTestCase):
         events = db_tasks.list_events(task.uuid)
         self.assertEqual({'cond-1'}, {e.host for e in events})
         steps = [name for name, _ in self.events(task)]
-        for name in ('power-mark-node-on-revert', 'power-load-node',
-                     'power-read-target', 'power-get-state',
-                     'power-set-state', 'power-verify-state'):
+        for name in ('power-load-node', 'power-set-state',
+                     'power-verify-state'):
             self.assertIn((name, 'started'), self.events(task))
             self.assertIn((name, 'succeeded'), self.events(task))
-        # Six steps and the retry controllers of the three BMC steps, each
+        # Three steps and the retry controllers of the two BMC steps, each
         # started and succeeded once.
-        for name in ('power-get-state-retry', 'power-set-state-retry',
-                     'power-verify-state-retry'):
+        for name in ('power-set-state-retry', 'power-verify-state-retry'):
             self.assertIn((name, 'started'), self.events(task))
-        self.assertEqual(18, len(steps))
+        self.assertEqual(10, len(steps))
         self.assertEqual(('power-verify-state', 'succeeded'),
                          self.events(task)[-1])
         self.assertEqual({'atom_state': 'SUCCESS',
@@ -122,8 +120,7 @@ class TestTaskReporter(base.FlowTestCase):
         self.assertIn(('power-set-state', 'failed'), events)
         self.assertIn(('power-set-state', 'reverting'), events)
         self.assertIn(('power-set-state', 'reverted'), events)
-        self.assertEqual(('power-mark-node-on-revert', 'reverted'),
-                         events[-1])
+        self.assertEqual(('power-load-node', 'reverted'), events[-1])
         self.assertNotIn(('power-verify-state', 'started'), events)
         failed = [e for e in db_tasks.list_events(task.uuid)
                   if e.state == 'failed'][0]

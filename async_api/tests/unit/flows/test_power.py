@@ -8,6 +8,7 @@ from taskflow import exceptions
 from taskflow import flow as tf_flow
 from taskflow.patterns import graph_flow
 
+import async_api
 from async_api.common import exception
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
@@ -67,7 +68,7 @@ class TestFlowShape(test_base.TestCase):
         self.assertEqual({'task_uuid', 'resource_uuid'}, self.flow.requires)
         self.assertEqual({'driver_name', 'target', 'previous_power_state',
                           'result'}, self.flow.provides)
-        self.assertEqual(6, len(self.flow))
+        self.assertEqual(3, len(self.flow))
 
     def test_bmc_steps_retry_transient_errors(self):
         retried = {}
@@ -76,18 +77,14 @@ class TestFlowShape(test_base.TestCase):
                 self.assertIsInstance(node.retry, common.BMCRetry)
                 retried.update(
                     {atom.name: node.retry for atom in _tasks(node)})
-        self.assertEqual({'power-get-state', 'power-set-state',
-                          'power-verify-state'}, set(retried))
+        self.assertEqual({'power-set-state', 'power-verify-state'},
+                         set(retried))
 
     def test_atoms(self):
         expected = {
-            'power-mark-node-on-revert': ({'resource_uuid', 'task_uuid'},
-                                          set()),
             'power-load-node': ({'resource_uuid', 'task_uuid'},
-                                {'driver_name'}),
-            'power-read-target': ({'task_uuid'}, {'target'}),
-            'power-get-state': ({'task_uuid', 'resource_uuid',
-                                 'driver_name'}, {'previous_power_state'}),
+                                {'driver_name', 'target',
+                                 'previous_power_state'}),
             'power-set-state': ({'task_uuid', 'resource_uuid', 'driver_name',
                                  'target', 'previous_power_state'}, set()),
             'power-verify-state': ({'task_uuid', 'resource_uuid',
@@ -109,12 +106,10 @@ class TestFlowShape(test_base.TestCase):
         def before(a, b):
             return networkx.has_path(graph, names[a], names[b])
 
-        # The guard runs first, so its revert runs last.
+        # power-load-node runs first, so its revert runs last.
         for name in self.atoms:
-            if name != 'power-mark-node-on-revert':
-                self.assertTrue(before('power-mark-node-on-revert', name),
-                                name)
-        self.assertTrue(before('power-get-state', 'power-set-state'))
+            if name != 'power-load-node':
+                self.assertTrue(before('power-load-node', name), name)
         self.assertTrue(before('power-set-state', 'power-verify-state'))
 
 
@@ -227,6 +222,55 @@ class TestPowerFlow(base.FlowTestCase):
         # The guard's revert did not run: the conductor marks the node.
         self.assertEqual('syncing', node.sync_state)
         self.assertEqual('on', node.target_power_state)
+
+    def count_calls(self, owner, name):
+        """A mock counting calls to ``owner.name``, which still runs."""
+        return self.useFixture(fixtures.MockPatchObject(
+            owner, name, autospec=True,
+            side_effect=getattr(owner, name))).mock
+
+    def test_power_on_two_bmc_calls_one_read(self):
+        # The set and its verification, as Ironic makes; the task row and
+        # the node are read once for the whole run.
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        bmc = [self.count_calls(fake.FakePower, name)
+               for name in ('get_power_state', 'set_power_state',
+                            'reboot')]
+        task_reads = self.count_calls(async_api, 'get_task')
+        node_reads = self.count_calls(common.db_nodes, 'get_node')
+        hardware_reads = self.count_calls(fake.FakePower, '_hardware_state')
+        self.run_flow(task)
+        self.assertEqual([1, 1, 0], [m.call_count for m in bmc])
+        self.assertEqual(1, task_reads.call_count)
+        # The simulated hardware lives in the node row: the fake BMC
+        # reads it on each read and each set; the flow once.
+        self.assertEqual(1 + hardware_reads.call_count + bmc[1].call_count,
+                         node_reads.call_count)
+        self.assertEqual('on', self.hardware(node))
+
+    def test_already_there_reads_once(self):
+        node = self.make_node(fake_power_state='on')
+        bmc = [self.count_calls(fake.FakePower, name)
+               for name in ('get_power_state', 'set_power_state')]
+        self.run_flow(self.make_task(node, 'on'))
+        self.assertEqual([2, 0], [m.call_count for m in bmc])
+
+    def test_unrecorded_state_is_read_once_and_restored(self):
+        # A node no power sync has read: the state before is read from
+        # the hardware, once, so that a revert can restore it.
+        node = db_nodes.create_node({'driver': 'fake', 'driver_info': {}})
+        self.assertIsNone(node.power_state)
+        reads = self.count_calls(fake.FakePower, 'get_power_state')
+        self.run_flow(self.make_task(node, 'on'))
+        self.assertEqual(2, reads.call_count)
+        other = db_nodes.create_node({'driver': 'fake', 'driver_info': {}})
+        self.useFixture(fixtures.MonkeyPatch(
+            'flows.power.VerifyPowerState.execute', _boom))
+        self.assertRaises(common.OperationError, self.run_flow,
+                          self.make_task(other, 'on'))
+        self.assertEqual('off', self.hardware(other))
+        self.assertEqual('off', db_nodes.get_node(other.uuid).power_state)
 
     def test_cancel_stops_at_step_boundary(self):
         node = self.make_node()

@@ -5,6 +5,7 @@ from async_api.jobboard import etcd_board
 from async_api.jobboard import factory
 from async_api.jobboard import redis_board
 from async_api.tests import base
+from async_api.tests import db_fixtures
 
 
 class TestBoardConf(base.TestCase):
@@ -73,3 +74,25 @@ class TestBoardClasses(base.TestCase):
     def test_redis_rejects_non_positive_expiry(self):
         self.assertRaises(ValueError, redis_board.RedisBoard, 'b',
                           {'claim_expiry': 0})
+
+
+class TestOpenBoard(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(db_fixtures.SQLiteDatabase())
+
+    def held_after_a_claim(self, **kwargs):
+        board = factory.open_board(async_conf.CONF, None, **kwargs)
+        self.addCleanup(board.close)
+        job = board.post('job')
+        board.claim(job, 'conductor-1')
+        return board._keeper.held()
+
+    def test_sql_board_renews_its_claims(self):
+        self.assertEqual(1, len(self.held_after_a_claim()))
+
+    def test_renewed_elsewhere_leaves_renewal_to_the_caller(self):
+        # A conductor service's claim keeper renews: one renewal a claim.
+        self.assertEqual(set(),
+                         self.held_after_a_claim(renewed_elsewhere=True))
