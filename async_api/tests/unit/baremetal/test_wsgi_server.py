@@ -3,6 +3,10 @@
 import threading
 import urllib.request
 
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+
+from async_api.baremetal import conf as bm_conf
 from async_api.baremetal import wsgi_server
 from async_api.tests import base
 
@@ -15,7 +19,9 @@ class TestBoundedWrites(base.TestCase):
         self.lock = threading.Lock()
         self.inside = 0
         self.most = 0
-        self.server = wsgi_server.WSGIServer(self.app, '127.0.0.1', 0,
+        conf = self.useFixture(config_fixture.Config(cfg.ConfigOpts())).conf
+        bm_conf.register_opts(conf)
+        self.server = wsgi_server.WSGIServer(self.app, '127.0.0.1', 0, conf,
                                              max_concurrent_writes=1)
         self.server.start()
         self.addCleanup(self.server.stop)
