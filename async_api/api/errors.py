@@ -90,6 +90,15 @@ def client_error(fault):
     return unavailable(fault)
 
 
+def code_for(status):
+    """The API's error code for an HTTP ``status``, or None if it has none.
+
+    For errors answered outside the application (by the HTTP server), so
+    that a 413 carries the same code whoever answers it.
+    """
+    return _CODES.get(status)
+
+
 def body(environ, status, detail=None, code=None, title=None):
     """The API-SIG error document, as bytes."""
     title = title or http.client.responses.get(status, 'Error')

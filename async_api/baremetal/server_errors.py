@@ -11,7 +11,10 @@ import async_api
 
 def document(status, reason, detail=None):
     """The JSON error document for ``status``, as bytes."""
-    code = reason.lower().replace(' ', '_')
+    # The application's code where it has one (a 413 is request_too_large
+    # whether the server or the application refuses the body).
+    code = (async_api.errors.code_for(status)
+            or reason.lower().replace(' ', '_'))
     # No request id: the request was never parsed far enough to get one.
     return async_api.errors.body({}, status, detail or reason, code=code,
                                  title=reason)
