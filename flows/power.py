@@ -22,6 +22,8 @@ from taskflow.types import failure as tf_failure
 import async_api
 from async_api.baremetal.drivers import base as driver_base
 from flows import common
+# The factory jobs of earlier releases name, importable where they look.
+from flows.power_v1 import set_power_state_flow  # noqa: F401
 
 #: Seconds ``power-verify-state`` waits for the hardware to reach the
 #: target (also bounded by the operation's timeout).
@@ -44,7 +46,9 @@ SET_POWER_STATE = async_api.Operation(
         'required': ['target'],
         'additionalProperties': False,
     },
-    flow_factory='flows.power:set_power_state_flow',
+    # Versioned: jobs of earlier releases name set_power_state_flow, whose
+    # steps differ; they resume with it (flows.power_v1).
+    flow_factory='flows.power:set_power_state_flow_v2',
     timeout=600.0,
     cancellable=True,
 )
@@ -175,8 +179,12 @@ class VerifyPowerState(_Step):
         return {'power_state': state}
 
 
-def set_power_state_flow():
-    """The flow of ``node.set_power_state`` (stable import path)."""
+def set_power_state_flow_v2():
+    """The flow of ``node.set_power_state`` (stable import path).
+
+    Its name carries a version: jobs name their factory, and those of
+    earlier releases run :func:`flows.power_v1.set_power_state_flow`.
+    """
     # Built afresh for every run: the steps share the task and the node,
     # read once for the run.
     context = common.RunContext()

@@ -61,7 +61,7 @@ warnings.simplefilter('ignore')
 #: flow factory, what the node must be in first).
 OPERATIONS = {
     'power': ('PUT', 'states/power', {'target': 'on'},
-              'node.set_power_state', 'flows.power:set_power_state_flow',
+              'node.set_power_state', 'flows.power:set_power_state_flow_v2',
               {}),
     'boot_device': ('PUT', 'management/boot_device',
                     {'boot_device': 'pxe', 'persistent': False},

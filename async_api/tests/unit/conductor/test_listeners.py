@@ -57,7 +57,7 @@ class TestErrorCode(base.base.TestCase):
 class TestTaskReporter(base.FlowTestCase):
 
     def run_flow(self, task, claim=None):
-        engine = taskflow.engines.load(power.set_power_state_flow(),
+        engine = taskflow.engines.load(power.set_power_state_flow_v2(),
                                        store=self.store(task),
                                        engine='serial')
         reporter = listeners.TaskReporter(engine, task.uuid, host='cond-1',
@@ -189,7 +189,7 @@ class TestTaskReporter(base.FlowTestCase):
         finished = []
         node = self.make_node()
         task = self.make_task(node, 'on', state='cancelled')
-        engine = taskflow.engines.load(power.set_power_state_flow(),
+        engine = taskflow.engines.load(power.set_power_state_flow_v2(),
                                        store=self.store(task),
                                        engine='serial')
         reporter = listeners.TaskReporter(engine, task.uuid, host='cond-1',

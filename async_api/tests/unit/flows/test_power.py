@@ -29,7 +29,8 @@ class TestOperation(test_base.TestCase):
         self.assertIsInstance(op, registry.Operation)
         self.assertEqual('node.set_power_state', op.name)
         self.assertEqual('node', op.resource_type)
-        self.assertEqual('flows.power:set_power_state_flow', op.flow_factory)
+        self.assertEqual('flows.power:set_power_state_flow_v2',
+                         op.flow_factory)
         module, _, function = op.flow_factory.partition(':')
         self.assertEqual(power.__name__, module)
         self.assertTrue(callable(getattr(power, function)))
@@ -60,7 +61,7 @@ class TestFlowShape(test_base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.flow = power.set_power_state_flow()
+        self.flow = power.set_power_state_flow_v2()
         self.atoms = {atom.name: atom for atom in _tasks(self.flow)}
 
     def test_flow(self):
@@ -121,7 +122,7 @@ class TestPowerFlow(base.FlowTestCase):
     """The flow run by a real engine against the database."""
 
     def run_flow(self, task, engine='serial'):
-        engine = taskflow.engines.load(power.set_power_state_flow(),
+        engine = taskflow.engines.load(power.set_power_state_flow_v2(),
                                        store=self.store(task), engine=engine)
         engine.run()
         return engine
