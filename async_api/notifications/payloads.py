@@ -7,8 +7,8 @@ returns the rows to write. Event types are ``task.<kind>`` (the kinds of
 rest at INFO.
 """
 
-from async_api.common import masking
 from async_api.common import exception
+from async_api.common import masking
 from async_api.common import states
 from async_api.db import outbox
 from async_api.notifications import objects
