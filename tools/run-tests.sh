@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs the servers and the
-# virtualenv, starts PostgreSQL, Redis, etcd, ZooKeeper, MariaDB and RabbitMQ on
-# 127.0.0.1 for this run, runs the style check and every test through
+# virtualenv, starts PostgreSQL, Redis, etcd, ZooKeeper, MariaDB, RabbitMQ
+# and Keystone on 127.0.0.1 for this run, runs the style check and every test through
 # stestr, and stops the servers. Then tools/check-install.sh installs the
 # project alone (no test requirements) into a fresh virtualenv and runs
 # the README's quick start against it: the test virtualenv has every
