@@ -117,7 +117,9 @@ class Service:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                call('GET', self.url + '/healthcheck', timeout=2)
+                # oslo.middleware's healthcheck answers text, not JSON.
+                urllib.request.urlopen(self.url + '/healthcheck',
+                                       timeout=2).close()
                 return
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
