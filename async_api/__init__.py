@@ -60,7 +60,7 @@ _EXPORTS = {
     'Collection': ('async_api.api.types.collection', 'Collection'),
     'links': ('async_api.api.links', None),
     'pagination': ('async_api.api.pagination', None),
-    'masking': ('async_api.api.masking', None),
+    'masking': ('async_api.common.masking', None),
     'errors': ('async_api.api.errors', None),
     'policy': ('async_api.api.policy', None),
     # Conductors

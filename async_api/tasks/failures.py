@@ -8,7 +8,7 @@ unexpected error's text is whatever a library put there. So:
 
 * An error the project raises on purpose carries a ``code`` (async_api's
   errors, drivers' errors, flows' errors): its message was written for
-  the client, and is shown masked (:func:`async_api.api.masking.
+  the client, and is shown masked (:func:`async_api.common.masking.
   mask_text`) and cut before any SQL it quotes.
 * A database error (SQLAlchemy, oslo.db) gets the code
   :data:`DATABASE_ERROR`, a timeout without a code :data:`TIMEOUT`, any

@@ -2,8 +2,8 @@
 
 from wsme import types as wtypes
 
-from async_api.api import masking
 from async_api.api.types import base
+from async_api.common import masking
 
 
 class Event(wtypes.Base):

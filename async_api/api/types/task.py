@@ -3,9 +3,9 @@
 from wsme import types as wtypes
 
 from async_api.api import links
-from async_api.api import masking
 from async_api.api.types import base
 from async_api.common import exception
+from async_api.common import masking
 from async_api.operations import registry
 
 

@@ -3,7 +3,7 @@
 import testtools
 
 from async_api.baremetal.api import json_patch
-from async_api.api import masking
+from async_api.common import masking
 from async_api.common import exception
 
 
