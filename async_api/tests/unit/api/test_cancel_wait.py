@@ -147,7 +147,9 @@ class TestPreferWait(base.APITestCase):
     def finish_next_task(self, delay=0.3):
         """Finish the task that the next accept posts, after ``delay``."""
         def post(conf, task, operation, fresh=False):
-            finish_later(task.uuid, delay)
+            # Joined before the database goes: a finisher that outlived
+            # its test would write into the next test's database.
+            self.addCleanup(finish_later(task.uuid, delay).join)
             return type('Job', (), {'uuid': 'job-uuid'})()
         self.operations.post.side_effect = post
 
@@ -209,7 +211,9 @@ class TestPreferWait(base.APITestCase):
         def finish():
             time.sleep(0.3)
             db_tasks.update_task(task.uuid, {'state': states.FAILED})
-        threading.Thread(target=finish, daemon=True).start()
+        thread = threading.Thread(target=finish, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join)
         response = self.app.get('/v1/tasks/%s' % task.uuid,
                                 headers={'Prefer': 'wait=10'})
         self.assertEqual(200, response.status_int)
@@ -226,7 +230,7 @@ class TestPreferWait(base.APITestCase):
 
     def test_cancel_waits_for_the_end(self):
         task = fakes.make_task(self.node.uuid, states.RUNNING, claim_epoch=1)
-        finish_later(task.uuid, state=states.CANCELLED)
+        self.addCleanup(finish_later(task.uuid, state=states.CANCELLED).join)
         response = self.app.post('/v1/tasks/%s/cancel' % task.uuid,
                                  headers={'Prefer': 'wait=10'})
         self.assertEqual(200, response.status_int)
