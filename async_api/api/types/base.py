@@ -11,13 +11,22 @@ def json_object(cls):
     """Class decorator for request bodies: only a JSON object is valid.
 
     WSME reads a complex type's fields with ``value.keys()``, so a list or
-    a string where an object belongs would be a 500 without this.
+    a string where an object belongs would be a 500 without this. WSME
+    refuses a mandatory field that is missing but takes one sent as
+    ``null``, which would reach the database's NOT NULL as a 500: a null
+    mandatory field is refused here the same way.
     """
     @wsme_json.fromjson.when_object(cls)
     def fromjson(datatype, value):
         if value is not None and not isinstance(value, dict):
             # WSME answers ValueError with a 400 naming the argument.
             raise ValueError('a JSON object is expected, not %r' % (value,))
+        if value is not None:
+            for attr in wtypes.list_attributes(datatype):
+                if attr.mandatory and attr.name in value and (
+                        value[attr.name] is None):
+                    raise ValueError('%s is mandatory and must not be null'
+                                     % attr.name)
         return wsme_json.fromjson.default(datatype, value)
 
     return cls

@@ -67,6 +67,9 @@ class TestCreate(base.APITestCase):
     def test_invalid_bodies(self):
         for body in ({'driver': 'nope'},
                      {'name': 'x'},
+                     # Found by the contract run: a null mandatory field
+                     # reached the database's NOT NULL as a 500.
+                     {'driver': None, 'name': '0', 'driver_info': {}},
                      {'driver': 'fake', 'power_state': 'on'},
                      {'driver': 'fake', 'name': uuidutils.generate_uuid()},
                      {'driver': 'fake', 'name': ''},
