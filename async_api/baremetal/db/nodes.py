@@ -1,9 +1,20 @@
-"""Data access for nodes. Touches only the database."""
+"""Data access for nodes. Touches only the database.
+
+The two calls a run makes for every step, :func:`get_node` and
+:func:`update_node`, are Core statements built once and run on the
+session's connection, and return rows (read-only, attribute access like
+a model): through the ORM they cost about four times as much (measured
+on SQLite: 380-550 us a read and 600-800 us an update, against 110 and
+150-230 us), and a power action makes three of each.
+"""
+
+import functools
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 import async_api
 from async_api.baremetal import exception as bm_exception
@@ -14,16 +25,7 @@ SORT_KEYS = ('created_at', 'updated_at', 'name', 'uuid', 'driver',
 FILTERS = ('driver', 'power_state', 'provision_state', 'sync_state',
            'project_id')
 
-
-def _query_ident(session, ident, project_id=None):
-    query = session.query(models.Node)
-    if uuidutils.is_uuid_like(ident):
-        query = query.filter(models.Node.uuid == ident)
-    else:
-        query = query.filter(models.Node.name == ident)
-    if project_id is not None:
-        query = query.filter(models.Node.project_id == project_id)
-    return query
+_NODES = models.Node.__table__
 
 
 def create_node(values):
@@ -45,17 +47,32 @@ def create_node(values):
     return node
 
 
-def _one(query, ident):
-    """The one node ``query`` finds, or None.
+def _one(nodes, ident):
+    """The one node of ``nodes`` (at most two), or None.
 
     Names are unique per project, so a look-up by name across projects
     (an admin's) may find several: AmbiguousNodeName then.
     """
-    nodes = query.limit(2).all()
     if len(nodes) > 1:
         raise bm_exception.AmbiguousNodeName(
             'Several projects have a node named %s; use its UUID' % ident)
     return nodes[0] if nodes else None
+
+
+@functools.cache
+def _select(column, scoped):
+    """SELECT of the nodes whose ``column`` is ``:ident`` (two at most)."""
+    query = sa.select(_NODES).where(_NODES.c[column] == sa.bindparam('ident'))
+    if scoped:
+        query = query.where(_NODES.c.project_id == sa.bindparam('project'))
+    return query.limit(2)
+
+
+def _find(connection, ident, project_id=None):
+    column = 'uuid' if uuidutils.is_uuid_like(ident) else 'name'
+    return _one(connection.execute(
+        _select(column, project_id is not None),
+        {'ident': ident, 'project': project_id}).all(), ident)
 
 
 def get_node(ident, project_id=None):
@@ -64,12 +81,10 @@ def get_node(ident, project_id=None):
     :param project_id: look in this project only; None: in every one.
     """
     with async_api.database().reader.using() as session:
-        node = _one(_query_ident(session, ident, project_id), ident)
-        if node is None:
-            raise bm_exception.NodeNotFound(
-                'Node %s could not be found' % ident)
-        session.expunge(node)
-        return node
+        node = _find(session.connection(), ident, project_id)
+    if node is None:
+        raise bm_exception.NodeNotFound('Node %s could not be found' % ident)
+    return node
 
 
 def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
@@ -87,8 +102,7 @@ def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
         marker_obj = None
         if marker is not None:
             # Another project's node is no marker, as if it did not exist.
-            marker_obj = _one(_query_ident(session, marker, project_id),
-                              marker)
+            marker_obj = _find(session.connection(), marker, project_id)
             if marker_obj is None:
                 raise async_api.exception.InvalidParameter(
                     'Marker node %s could not be found' % marker)
@@ -101,29 +115,39 @@ def list_nodes(filters=None, limit=None, marker=None, sort_key='created_at',
         return nodes
 
 
+@functools.cache
+def _update(columns, returning):
+    """UPDATE of the node ``:node_uuid`` setting ``columns``."""
+    query = _NODES.update().where(
+        _NODES.c.uuid == sa.bindparam('node_uuid')).values(
+            {column: sa.bindparam(column) for column in columns})
+    return query.returning(*_NODES.c) if returning else query
+
+
 def update_node(uuid, values):
     """Update the node with ``uuid``; returns the updated node.
 
-    One UPDATE statement: on SQLite a read before the write would hold a
-    read snapshot that cannot be upgraded while another writer commits.
+    One UPDATE statement, with RETURNING where the database has it (not
+    MySQL): on SQLite a read before the write would hold a read snapshot
+    that cannot be upgraded while another writer commits.
     """
     values = dict(values)
     values.setdefault('updated_at', timeutils.utcnow())
+    params = dict(values, node_uuid=uuid)
     try:
         with async_api.database().writer.using() as session:
-            updated = session.query(models.Node).filter(
-                models.Node.uuid == uuid).update(
-                values, synchronize_session=False)
-            if not updated:
-                raise bm_exception.NodeNotFound(
-                    'Node %s could not be found' % uuid)
-            node = session.query(models.Node).filter(
-                models.Node.uuid == uuid).one()
-            session.expunge(node)
-            return node
+            connection = session.connection()
+            returning = connection.dialect.update_returning
+            result = connection.execute(
+                _update(tuple(sorted(values)), returning), params)
+            node = (result.first() if returning
+                    else result.rowcount and _find(connection, uuid))
     except db_exc.DBDuplicateEntry:
         raise bm_exception.DuplicateName(
             'A node named %s already exists' % values.get('name'))
+    if not node:
+        raise bm_exception.NodeNotFound('Node %s could not be found' % uuid)
+    return node
 
 
 def destroy_node(uuid):
