@@ -6,8 +6,12 @@ Behaviour is set per node through ``node.driver_info``:
     Power state of the simulated hardware before anything set it
     (``"off"`` unless given).
 ``fake_delay``
-    Seconds each call sleeps, or a mapping of call name to seconds
-    (``{"set_power_state": 5}``), to make a step slow or hang.
+    Seconds each BMC call sleeps, or a mapping of call name to seconds
+    (``{"set_power_state": 5}``), to make a step slow or hang. A number
+    does not slow ``validate``: the real drivers validate ``driver_info``
+    without asking the BMC, so a fake power action, like theirs, makes
+    two slow calls (the set and its verification); ``{"validate": 5}``
+    still slows it.
 ``fake_fail``
     Call names that raise :class:`~.base.DriverError`
     (``["set_power_state"]``); ``validate``, ``get_power_state``,
@@ -43,6 +47,8 @@ BOOT_KEY = 'fake_hardware_boot'
 TRANSIENT_KEY = 'fake_transient_failures'
 CALLS = ('validate', 'get_power_state', 'set_power_state', 'reboot',
          'get_boot_device', 'set_boot_device')
+#: The call that real drivers make without the BMC.
+LOCAL_CALL = 'validate'
 
 
 def _call(node, name):
@@ -51,6 +57,8 @@ def _call(node, name):
     delay = info.get('fake_delay')
     if isinstance(delay, dict):
         delay = delay.get(name)
+    elif name == LOCAL_CALL:
+        delay = None
     if delay:
         time.sleep(float(delay))
     failing = info.get('fake_fail') or ()

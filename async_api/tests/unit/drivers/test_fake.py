@@ -72,6 +72,14 @@ class TestFakePower(base.FlowTestCase):
         start = time.monotonic()
         self.power.get_power_state(node)
         self.assertGreaterEqual(time.monotonic() - start, 0.2)
+        # Real drivers validate without the BMC: a number does not slow
+        # it, a per-call delay does.
+        start = time.monotonic()
+        self.power.validate(node)
+        self.assertLess(time.monotonic() - start, 0.2)
+        start = time.monotonic()
+        self.power.validate(self.make_node(fake_delay={'validate': 0.2}))
+        self.assertGreaterEqual(time.monotonic() - start, 0.2)
 
     def test_delay_per_call(self):
         node = self.make_node(fake_delay={'set_power_state': 0.2})
