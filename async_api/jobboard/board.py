@@ -242,7 +242,6 @@ class SQLAlchemyJobBoard(base.JobBoard):
         woken = not self._idle
         while True:
             self._checked_engine()
-            generation = self._channel.generation
             # A post in this process wakes one waiter; otherwise the idle
             # boards of the process take turns reading the table.
             if woken or self._channel.poll_due(self._wait_interval):
@@ -260,7 +259,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
             left = watch.leftover(return_none=True)
             delay = (self._wait_interval if left is None
                      else min(self._wait_interval, left))
-            woken = self._channel.wait(generation, delay)
+            woken = self._channel.wait(delay)
 
     @property
     def job_count(self):

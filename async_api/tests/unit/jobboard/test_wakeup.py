@@ -18,13 +18,12 @@ class TestChannel(base.TestCase):
 
     def test_a_post_wakes_one_waiter(self):
         channel = wakeup.Channel()
-        generation = channel.generation
         waited = []
 
         def waiter():
             started = time.monotonic()
-            channel.wait(generation, 2.0)
-            waited.append(time.monotonic() - started)
+            woken = channel.wait(2.0)
+            waited.append((time.monotonic() - started, woken))
 
         threads = [threading.Thread(target=waiter) for _ in range(3)]
         for thread in threads:
@@ -37,6 +36,28 @@ class TestChannel(base.TestCase):
         for thread in threads:
             thread.join()
         waited.sort()
-        self.assertLess(waited[1], 1.0)
-        # The third slept its whole timeout.
-        self.assertGreaterEqual(waited[2], 1.9)
+        self.assertLess(waited[1][0], 1.0)
+        self.assertEqual([True, True], [woken for _, woken in waited[:2]])
+        # The third slept its whole timeout, and was not woken: it does
+        # not read the table for the others' jobs.
+        self.assertGreaterEqual(waited[2][0], 1.9)
+        self.assertFalse(waited[2][1])
+
+    def test_a_post_before_the_sleep_is_not_missed(self):
+        # Between a board's look at the table and its sleep.
+        channel = wakeup.Channel()
+        channel.notify()
+        started = time.monotonic()
+        self.assertTrue(channel.wait(2.0))
+        self.assertLess(time.monotonic() - started, 1.0)
+        # Taken: the next sleep runs out.
+        self.assertFalse(channel.wait(0.05))
+
+    def test_posts_with_no_waiter_leave_one_wake_up(self):
+        # Busy workers look at the table when they come back anyway:
+        # a wake-up per post would be an empty read each later.
+        channel = wakeup.Channel()
+        for _ in range(5):
+            channel.notify()
+        self.assertTrue(channel.wait(0.05))
+        self.assertFalse(channel.wait(0.05))
