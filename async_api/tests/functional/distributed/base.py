@@ -142,3 +142,13 @@ class DistributedTestCase(api_base.ServiceTestCase):
         task = self.wait_for_task(task_uuid, timeout=timeout)
         self.assertEqual(expected, task['state'], task)
         return task
+
+
+class RedisBoard:
+    """Mixin of a :class:`DistributedTestCase`: the run's Redis board."""
+
+    BOARD = 'redis'
+
+    def board_options(self):
+        url = servers.require(self, servers.REDIS)
+        return {'hosts': url.split('//', 1)[1]}

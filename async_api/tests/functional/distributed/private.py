@@ -15,6 +15,7 @@ import redis
 import sqlalchemy as sa
 
 from async_api.tests import db_fixtures
+from async_api.tests.functional.distributed import base
 from async_api.tests.functional import service
 from async_api.tests import servers
 
@@ -121,11 +122,9 @@ class PostgreSQLServer(fixtures.Fixture):
             engine.dispose()
 
 
-class PrivatePostgreSQLMixin:
+class PrivatePostgreSQLMixin(base.RedisBoard):
     """A distributed test whose database is a PostgreSQL server of its own
     (so the test may stop it), with the jobboard on the run's Redis."""
-
-    BOARD = 'redis'
 
     def make_database(self):
         servers.require(self, servers.POSTGRESQL)
@@ -138,7 +137,3 @@ class PrivatePostgreSQLMixin:
         finally:
             engine.dispose()
         return self.postgresql.url
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}

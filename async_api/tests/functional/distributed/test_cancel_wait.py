@@ -7,17 +7,11 @@ sees the end only by reading it.
 
 from async_api.tests.functional import cancel_wait
 from async_api.tests.functional.distributed import base
-from async_api.tests import servers
 
 
-class TestCancelWaitRedis(cancel_wait.CancelWaitScenarios,
+class TestCancelWaitRedis(cancel_wait.CancelWaitScenarios, base.RedisBoard,
                           base.DistributedTestCase):
-    BOARD = 'redis'
     WORKERS = 1
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}
 
     def setUp(self):
         super().setUp()

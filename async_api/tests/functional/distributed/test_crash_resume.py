@@ -15,12 +15,9 @@ class TestCrashResumeSQLBoard(crash.CrashResumeMixin,
     BOARD = 'sqlalchemy'
 
 
-class TestCrashResumeRedis(crash.CrashResumeMixin, base.DistributedTestCase):
-    BOARD = 'redis'
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}
+class TestCrashResumeRedis(crash.CrashResumeMixin, base.RedisBoard,
+                           base.DistributedTestCase):
+    pass
 
 
 class TestCrashResumeEtcd(crash.CrashResumeMixin, base.DistributedTestCase):

@@ -8,14 +8,12 @@ did not hold.
 """
 
 from async_api.tests.functional.distributed import base
-from async_api.tests import servers
 
 #: A driver call that never returns (within any test's lifetime).
 NEVER = 1e6
 
 
-class TestStepDeadlineRedis(base.DistributedTestCase):
-    BOARD = 'redis'
+class TestStepDeadlineRedis(base.RedisBoard, base.DistributedTestCase):
     STEP_TIMEOUT = 2.0
 
     def sections(self, host):
@@ -23,10 +21,6 @@ class TestStepDeadlineRedis(base.DistributedTestCase):
         sections['hardware'] = {'step_timeout': self.STEP_TIMEOUT,
                                 'bmc_retries': 0}
         return sections
-
-    def board_options(self):
-        url = servers.require(self, servers.REDIS)
-        return {'hosts': url.split('//', 1)[1]}
 
     def setUp(self):
         super().setUp()
