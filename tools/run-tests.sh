@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs the servers and the
 # virtualenv, starts PostgreSQL, Redis, etcd, ZooKeeper, MariaDB, RabbitMQ
-# and Keystone on 127.0.0.1 for this run, runs the style check and every test through
-# stestr, and stops the servers. Then tools/check-install.sh installs the
+# and Keystone on 127.0.0.1 for this run, runs the style check, builds the
+# docs, runs every test through stestr, and stops the servers. Then
+# tools/check-install.sh installs the
 # project alone (no test requirements) into a fresh virtualenv and runs
 # the README's quick start against it: the test virtualenv has every
 # optional package, so it cannot show that `pip install` alone works.
@@ -19,6 +20,9 @@ trap stop_test_servers EXIT
 start_test_servers
 
 .venv/bin/flake8 async_api flows tools examples
+# The docs build without a warning, as tox -e docs builds them: a page a
+# merge had broken went unnoticed while nothing here built them.
+.venv/bin/sphinx-build -W -q -b html doc/source doc/build/html
 # Three workers on two cores: most functional tests wait on servers,
 # sockets and sleeps (a two-worker run kept the CPU about half busy), so
 # a third worker shortens the run without starving the others.
