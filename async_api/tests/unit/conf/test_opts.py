@@ -42,7 +42,7 @@ class TestListOpts(base.TestCase):
         library_conf.register_opts(conf)
         library_conf.register_opts(conf)  # again: harmless
         conf([], default_config_files=[])
-        self.assertEqual(64, conf.async_api_conductor.workers)
+        self.assertEqual(128, conf.async_api_conductor.workers)
         self.assertIsNone(conf.conductor.workers)
 
     def test_importing_any_module_registers_nothing(self):
