@@ -446,8 +446,12 @@ class ConductorService:
             self.reconciler.start()
             for periodic in self.periodic_tasks:
                 periodic.start()
+            # The first and last names only: with a hundred workers the
+            # whole list made one line of several kilobytes.
+            names = [c.name for c in self.conductors]
             LOG.info('Started %d conductor(s): %s', self.workers,
-                     ', '.join(c.name for c in self.conductors))
+                     names[0] if len(names) == 1
+                     else '%s ... %s' % (names[0], names[-1]))
 
     @staticmethod
     def _run(conductor):
