@@ -448,10 +448,8 @@ class ConductorService:
                 periodic.start()
             # The first and last names only: with a hundred workers the
             # whole list made one line of several kilobytes.
-            names = [c.name for c in self.conductors]
-            LOG.info('Started %d conductor(s): %s', self.workers,
-                     names[0] if len(names) == 1
-                     else '%s ... %s' % (names[0], names[-1]))
+            LOG.info('Started %d conductor(s): %s ... %s', self.workers,
+                     self.conductors[0].name, self.conductors[-1].name)
 
     @staticmethod
     def _run(conductor):
