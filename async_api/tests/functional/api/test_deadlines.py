@@ -1,7 +1,7 @@
 """Deadlines that hold, on the embedded default (async-api-all, SQLite).
 
-The fake driver's ``fake_delay`` makes a driver call sleep: a huge value
-is a call that never returns, as a hung BMC client would.
+The stuck-call scenario is shared with the distributed tests
+(:mod:`async_api.tests.functional.deadlines`); SIGTERM is tested here.
 """
 
 import signal
@@ -9,49 +9,14 @@ import subprocess
 import time
 
 from async_api.tests.functional.api import base
-
-#: A driver call that never returns (within any test's lifetime).
-NEVER = 1e6
+from async_api.tests.functional import deadlines
 
 
-class TestDeadlines(base.ServiceTestCase):
+class TestDeadlines(deadlines.StuckCallScenarios, base.ServiceTestCase):
 
-    def events(self, task_uuid):
-        response = self.api('GET', '/v1/tasks/%s/events' % task_uuid)
-        self.assertEqual(200, response.status_code, response.text)
-        return response.json()['events']
-
-    def accept(self, node, target='on'):
-        response = self.set_power(node, target)
-        self.assertEqual(202, response.status_code, response.text)
-        return response.json()['uuid']
-
-    def test_stuck_driver_calls_fail_and_free_every_worker(self):
-        # As in the report: more stuck nodes than conductor threads.
-        self.start('all', async_api_conductor={'workers': 2},
-                   hardware={'step_timeout': 2.0, 'bmc_retries': 0})
-        stuck = [self.create_node(driver_info={
-            'fake_delay': {'set_power_state': NEVER}}) for _ in range(3)]
-        stuck_tasks = [self.accept(node) for node in stuck]
-        idle_task = self.accept(self.create_node())
-        for uuid in stuck_tasks:
-            task = self.wait_for_task(uuid, timeout=90)
-            self.assertEqual('failed', task['state'], task)
-            self.assertEqual('step_timeout', task['error']['code'])
-            self.assertEqual('power-set-state', task['error']['step'])
-            seen = [(e['event'], e['state']) for e in self.events(uuid)]
-            self.assertIn(('power-set-state', 'failed'), seen)
-            self.assertIn(('power-set-state', 'reverted'), seen)
-        # The idle node's task did not wait for the stuck calls to end.
-        task = self.wait_for_task(idle_task, timeout=90)
-        self.assertEqual('succeeded', task['state'], task)
-        for node in stuck:
-            body = self.api('GET', '/v1/nodes/%s' % node['uuid']).json()
-            self.assertEqual('in_sync', body['sync_state'], body)
-        # And the workers take new work.
-        task = self.wait_for_task(self.accept(self.create_node()),
-                                  timeout=90)
-        self.assertEqual('succeeded', task['state'], task)
+    def start_with(self, workers, hardware):
+        self.start('all', async_api_conductor={'workers': workers},
+                   hardware=hardware)
 
     def test_sigterm_exits_whatever_the_steps_do(self):
         grace = 2.0
@@ -61,9 +26,7 @@ class TestDeadlines(base.ServiceTestCase):
             'workers': 2, 'graceful_shutdown_timeout': grace},
             'async_api_jobboard': {'claim_expiry': 300}}
         process = self.start('all', **options)
-        node = self.create_node(driver_info={
-            'fake_delay': {'set_power_state': NEVER}})
-        uuid = self.accept(node)
+        uuid = self.accept(self.stuck_node())
         deadline = time.monotonic() + 60
         while ('power-set-state', 'started') not in [
                 (e['event'], e['state']) for e in self.events(uuid)]:
