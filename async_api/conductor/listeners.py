@@ -141,7 +141,8 @@ class TaskReporter(listener_base.Listener):
        (success, failure, reverted) are followed by nothing but the
        engine's own bookkeeping up to the next transition, so their
        reports are held (:mod:`async_api.db.deferred`) and commit with
-       the next one. A step's start, a revert and a retry are committed
+       the next one; so is a retry controller's start, which acts on
+       nothing. A step's start, a revert and a retry are committed
        before the step acts, and the flow's end before the job is
        consumed. A parallel engine may wait on other steps after one
        ends, so there every transition commits at once.
@@ -348,7 +349,7 @@ class TaskReporter(listener_base.Listener):
                 values = {'progress': self._progress()}
             written = self._update(values, expected, event=event,
                                    fallback=fallback,
-                                   hold=state not in _ACTING,
+                                   hold=self._quiet(state, step),
                                    unless_cancelled=starts)
             if starts and written is not None and not written:
                 self._stop_before(name)
@@ -361,6 +362,19 @@ class TaskReporter(listener_base.Listener):
             # the flow.
             LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
+
+    @staticmethod
+    def _quiet(state, step):
+        """Whether an atom's transition may commit with the next one.
+
+        A retry controller's start acts on nothing (it counts attempts and
+        waits out its backoff): the start of the step it guards, which
+        follows, commits it. Every other acting transition commits before
+        the atom acts.
+        """
+        if state == tf_states.RUNNING and not step:
+            return True
+        return state not in _ACTING
 
     def _stop_before(self, name):
         """The task was cancelled (or ended): step ``name`` must not run."""

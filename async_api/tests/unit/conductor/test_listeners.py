@@ -4,6 +4,7 @@ from sqlalchemy import exc as sqlalchemy_exc
 import taskflow.engines
 from taskflow.patterns import linear_flow
 from taskflow.persistence.backends import impl_memory
+from taskflow import retry as retry_base
 from taskflow import states as tf_states
 from taskflow import task as task_base
 from taskflow.types import failure as tf_failure
@@ -222,13 +223,25 @@ class _Peek(task_base.Task):
             (e.event, e.state) for e in db_tasks.list_events(task_uuid)]))
 
 
+class _PeekRetry(retry_base.Times):
+    """A retry controller that records what is committed as it starts."""
+
+    seen = []
+
+    def execute(self, history, task_uuid):
+        self.seen.append([(e.event, e.state)
+                          for e in db_tasks.list_events(task_uuid)])
+        return super().execute(history)
+
+
 class TestHeldTransitions(base.FlowTestCase):
     """Quiet transitions wait for the next one; acting ones commit first."""
 
-    def run_held(self, task):
-        flow = linear_flow.Flow('peek').add(
+    def run_held(self, task, flow=None):
+        flow = flow or linear_flow.Flow('peek').add(
             _Peek('one'), _Peek('two'))
         _Peek.seen = []
+        _PeekRetry.seen = []
         bind = db_engine.current().engine
         backend = p_backend.SQLBackend({}, engine=bind)
         engine = taskflow.engines.load(flow, store=self.store(task),
@@ -257,6 +270,21 @@ class TestHeldTransitions(base.FlowTestCase):
         task = db_tasks.get_task(task.uuid)
         self.assertEqual(('succeeded', 100, 1),
                          (task.state, task.progress, task.attempt))
+
+    def test_a_retry_start_commits_with_its_steps_start(self):
+        task = self.make_task(self.make_node())
+        flow = linear_flow.Flow('peek').add(
+            _Peek('one'),
+            linear_flow.Flow('two-retry', retry=_PeekRetry(
+                name='two-retry')).add(_Peek('two')))
+        self.run_held(task, flow)
+        # Not committed on its own: the retry starts in the transaction
+        # of the step it guards.
+        self.assertEqual([[('one', 'started')]], _PeekRetry.seen)
+        self.assertEqual([('one', 'started'), ('one', 'succeeded'),
+                          ('two-retry', 'started'),
+                          ('two-retry', 'succeeded'), ('two', 'started')],
+                         _Peek.seen[1][3])
 
     def test_parallel_engines_commit_every_transition(self):
         engine = taskflow.engines.load(linear_flow.Flow('f').add(
