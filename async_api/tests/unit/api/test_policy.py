@@ -1,7 +1,9 @@
 """The library's policy rules: who each default allows and refuses."""
 
 import os
+import time
 
+import fixtures
 from oslo_config import cfg
 from oslo_context import context as oslo_context
 
@@ -173,16 +175,46 @@ class TestAuthorize(PolicyTestCase):
 class TestOverride(PolicyTestCase):
     """An operator's policy file replaces a default."""
 
-    def test_rule_from_the_policy_file(self):
+    def write_policy(self, text, mtime=None):
         path = os.path.join(self.state_path, 'policy.yaml')
         with open(path, 'w') as f:
-            f.write('"async_api:task:cancel": "role:admin"\n')
+            f.write(text)
+        if mtime is not None:
+            os.utime(path, (mtime, mtime))
+        return path
+
+    def policy_conf(self, path):
         config_file = os.path.join(self.state_path, 'async-api.conf')
         with open(config_file, 'w') as f:
             f.write('[oslo_policy]\npolicy_file = %s\n' % path)
         conf = cfg.ConfigOpts()
         conf(['--config-file', config_file], project='async_api',
              default_config_files=[])
+        return conf
+
+    def test_an_edit_is_seen_once_the_check_interval_passed(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'async_api.api.policy.RELOAD_CHECK_INTERVAL', 0.3))
+        path = self.write_policy('"async_api:task:cancel": "role:admin"\n',
+                                 mtime=1000000000)
+        conf = self.policy_conf(path)
+
+        def member_may_cancel():
+            return policy.check(policy.TASK_CANCEL,
+                                policy.target(PROJECT_A),
+                                make_context('a_member'), conf)
+
+        self.assertFalse(member_may_cancel())
+        self.write_policy('"async_api:task:cancel": "rule:async_api:member"'
+                          '\n', mtime=1000000100)
+        # Not looked for on every check: the edit waits for the interval.
+        self.assertFalse(member_may_cancel())
+        time.sleep(0.4)
+        self.assertTrue(member_may_cancel())
+
+    def test_rule_from_the_policy_file(self):
+        path = self.write_policy('"async_api:task:cancel": "role:admin"\n')
+        conf = self.policy_conf(path)
         self.assertFalse(policy.check(
             policy.TASK_CANCEL, policy.target(PROJECT_A),
             make_context('a_member'), conf))
