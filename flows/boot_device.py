@@ -12,12 +12,12 @@ Store (from the job): ``task_uuid``, ``resource_uuid``. Reverting
 """
 
 from taskflow.patterns import graph_flow
-from taskflow import task
 from taskflow.types import failure
 
 import async_api
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 from flows import common
 
 SET_BOOT_DEVICE = async_api.Operation(
@@ -43,7 +43,7 @@ class LoadNode(common.LoadNode):
     interfaces = ('management',)
 
 
-class ReadParams(task.Task):
+class ReadParams(atoms.Task):
     """The requested device and persistence, from the task's parameters."""
 
     default_provides = ('boot_device', 'persistent')
@@ -57,7 +57,7 @@ class ReadParams(task.Task):
         return device, bool(params.get('persistent', False))
 
 
-class GetBootDevice(task.Task):
+class GetBootDevice(atoms.Task):
     """Read the boot device before changing it (for the revert)."""
 
     default_provides = 'previous_boot_device'
@@ -68,7 +68,7 @@ class GetBootDevice(task.Task):
         return driver.management.get_boot_device(node)
 
 
-class SetBootDevice(task.Task):
+class SetBootDevice(atoms.Task):
     """Ask for the device; revert restores the one read before."""
 
     def execute(self, task_uuid, resource_uuid, driver_name, boot_device,
@@ -95,7 +95,7 @@ class SetBootDevice(task.Task):
                 persistent=bool(previous_boot_device.get('persistent')))
 
 
-class VerifyBootDevice(task.Task):
+class VerifyBootDevice(atoms.Task):
     """Read the device back; provides the task's result.
 
     Only the device is compared: Redfish services commonly report any

@@ -28,13 +28,13 @@ from oslo_log import log
 from oslo_utils import timeutils
 from taskflow.patterns import linear_flow
 from taskflow import retry
-from taskflow import task
 
 import async_api
 from async_api.baremetal import exception as bm_exception
 from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 
 LOG = log.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class PreCheckFailed(OperationError):
     code = 'precheck_failed'
 
 
-class BMCRetry(retry.Retry):
+class BMCRetry(atoms.Retry):
     """Retry a BMC step on transient driver errors, with backoff.
 
     Only :class:`~async_api.baremetal.drivers.base.TransientDriverError`
@@ -278,7 +278,7 @@ def _request_id(task_uuid):
         return None
 
 
-class MarkNodeOnRevert(task.Task):
+class MarkNodeOnRevert(atoms.Task):
     """First step of a node flow: does nothing, but its revert runs last.
 
     It runs only once every later step has reverted, so the node is back as
@@ -315,7 +315,7 @@ def node_reverted(resource_uuid, task_uuid, flow_failures):
                     resource_uuid, task_uuid)
 
 
-class LoadNode(task.Task):
+class LoadNode(atoms.Task):
     """Check that the node and its driver are usable; claim the node.
 
     Provides the driver's name (the node row itself is not saved in the

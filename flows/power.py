@@ -16,11 +16,11 @@ marks.
 
 from oslo_log import log
 from taskflow.patterns import graph_flow
-from taskflow import task
 from taskflow.types import failure as tf_failure
 
 import async_api
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 from flows import common
 # The factory jobs of earlier releases name, importable where they look.
 from flows.power_v1 import set_power_state_flow  # noqa: F401
@@ -94,7 +94,7 @@ class LoadNode(common.LoadNode):
                              kwargs.get('flow_failures'))
 
 
-class _Step(task.Task):
+class _Step(atoms.Task):
     """A step of the power flow, sharing the run's :class:`RunContext`."""
 
     def __init__(self, *args, context=None, **kwargs):

@@ -23,11 +23,11 @@ node's in-progress marks.
 
 
 from taskflow.patterns import graph_flow
-from taskflow import task
 
 import async_api
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 from flows import common
 
 #: Seconds ``power-verify-state`` waits for the hardware to reach the
@@ -44,7 +44,7 @@ def _expected(target):
     return driver_base.POWER_ON if target == driver_base.REBOOT else target
 
 
-class ReadTarget(task.Task):
+class ReadTarget(atoms.Task):
     """The requested target, read from the task's parameters."""
 
     default_provides = 'target'
@@ -58,7 +58,7 @@ class ReadTarget(task.Task):
         return target
 
 
-class GetPowerState(task.Task):
+class GetPowerState(atoms.Task):
     """Read and record the node's power state before changing it."""
 
     default_provides = 'previous_power_state'
@@ -71,7 +71,7 @@ class GetPowerState(task.Task):
         return state
 
 
-class SetPowerState(task.Task):
+class SetPowerState(atoms.Task):
     """Ask the hardware for the target; revert restores the state before."""
 
     def execute(self, task_uuid, resource_uuid, driver_name, target,
@@ -102,7 +102,7 @@ class SetPowerState(task.Task):
                                              'target_power_state': None})
 
 
-class VerifyPowerState(task.Task):
+class VerifyPowerState(atoms.Task):
     """Poll until the hardware reports the expected state, or time out.
 
     Provides the task's result.

@@ -25,12 +25,12 @@ Store (from the job): ``task_uuid``, ``resource_uuid``.
 
 
 from taskflow.patterns import linear_flow
-from taskflow import task
 from taskflow.types import failure
 
 import async_api
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 from flows import common
 
 AVAILABLE = 'available'
@@ -70,7 +70,7 @@ class LoadNode(common.LoadNode):
     interfaces = ('power', 'management')
 
 
-class PreCheck(task.Task):
+class PreCheck(atoms.Task):
     """Refuse a node not in ``allowed``; move it to ``transition``.
 
     Provides the state it found, which its revert restores.
@@ -106,7 +106,7 @@ class PreCheck(task.Task):
         db_nodes.update_node(resource_uuid, {'provision_state': previous})
 
 
-class SetBootDevice(task.Task):
+class SetBootDevice(atoms.Task):
     """Set ``device`` for the next boot; revert sets ``revert_to``."""
 
     def __init__(self, device, revert_to=None, **kwargs):
@@ -131,7 +131,7 @@ class SetBootDevice(task.Task):
                                               persistent=True)
 
 
-class SetPower(task.Task):
+class SetPower(atoms.Task):
     """Power the node ``on``/``off`` or ``reboot`` it; revert powers off.
 
     A node being deployed is powered off again on failure: nothing half
@@ -165,7 +165,7 @@ class SetPower(task.Task):
             'target_power_state': None})
 
 
-class VerifyPower(task.Task):
+class VerifyPower(atoms.Task):
     """Poll until the node reports ``expected``, or time out."""
 
     def __init__(self, expected, **kwargs):
@@ -181,7 +181,7 @@ class VerifyPower(task.Task):
                                              'target_power_state': None})
 
 
-class Finish(task.Task):
+class Finish(atoms.Task):
     """Move the node to its final provision state; provides the result."""
 
     default_provides = 'result'

@@ -13,12 +13,12 @@ the ironic fully-async-API seed describes).
 
 from oslo_utils import timeutils
 from taskflow.patterns import linear_flow
-from taskflow import task
 
 import async_api
 from async_api.baremetal import exception as bm_exception
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
+from flows import atoms
 from flows import common
 
 VALIDATE = async_api.Operation(
@@ -61,7 +61,7 @@ def validate_node(node):
     return result
 
 
-class ValidateNode(task.Task):
+class ValidateNode(atoms.Task):
     """Validate and store; provides the result (even when it says no).
 
     A failed validation is a finding, not a failed operation: the task
