@@ -496,11 +496,20 @@ def claim_task_run(uuid, job_uuid):
     return Run(row[0], row[1] or 0, started_at, row[3])
 
 
-def set_job(uuid, job_uuid):
-    """Record the job just posted for a task, unless one is recorded."""
+def set_job(uuid, job_uuid, connection=None):
+    """Record the job just posted for a task, unless one is recorded.
+
+    :param connection: write on it, in its transaction (the post's, see
+        :func:`async_api.tasks.posting.post_and_record`); by default in
+        a transaction of its own.
+    """
+    params = {'b_uuid': uuid, 'b_job': job_uuid,
+              'b_now': timeutils.utcnow()}
+    if connection is not None:
+        _SET_JOB.execute(connection, params)
+        return
     with engine.current().engine.begin() as conn:
-        _SET_JOB.execute(conn, {'b_uuid': uuid, 'b_job': job_uuid,
-                                'b_now': timeutils.utcnow()})
+        _SET_JOB.execute(conn, params)
 
 
 def take_over_posting(task, now=None):

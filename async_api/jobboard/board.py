@@ -294,9 +294,19 @@ class SQLAlchemyJobBoard(base.JobBoard):
 
     # Ownership changes ---------------------------------------------------
 
+    @property
+    def engine(self):
+        """The SQLAlchemy engine of the board's database."""
+        return self._checked_engine()
+
     def post(self, name, book=None, details=None,
-             priority=base.JobPriority.NORMAL):
-        """Post a job; it is listed after older jobs of its priority."""
+             priority=base.JobPriority.NORMAL, also=None):
+        """Post a job; it is listed after older jobs of its priority.
+
+        :param also: called with the connection and the job's UUID inside
+            the transaction that inserts the job: rows of the caller's on
+            the board's database that must commit with it, or not at all.
+        """
         job_uuid = uuidutils.generate_uuid()
         priority = base.JobPriority.convert(priority)
         details = details or {}
@@ -312,6 +322,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
                     book_uuid, book_name, returning=returning))
                 sequence = (result.scalar() if returning
                             else result.lastrowid)
+                if also is not None:
+                    also(conn, job_uuid)
         self._channel.notify()
         book_data = None
         if book is not None:

@@ -292,6 +292,16 @@ class Connection(base.Connection):
         self._remember(written)
         return result
 
+    def insert_logbook(self, conn, book):
+        """Insert a new ``book`` (and its flow details) on ``conn``.
+
+        Written in the caller's transaction, for a caller whose rows share
+        the backend's database and must commit with the book (a job and
+        its logbook, see :mod:`async_api.tasks.posting`).
+        """
+        _insert(conn, _L, [rows.book_values(book)])
+        self._insert_flows(conn, list(book), book.uuid)
+
     def _save_book(self, conn, book, written):
         params = rows.book_changes(book)
         params['b_uuid'] = book.uuid

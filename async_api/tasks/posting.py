@@ -17,7 +17,10 @@ from oslo_log import log
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import models as tf_models
 
+from async_api.db import deferred
+from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import board as sql_board
 from async_api.jobboard import factory as board_factory
 from async_api.persistence import factory as persistence_factory
 
@@ -38,6 +41,12 @@ def _logbook(conn, task, operation, fresh=False):
             return conn.get_logbook(book_uuid(task.uuid))
         except tf_exc.NotFound:
             pass
+    book = _new_logbook(task, operation)
+    conn.save_logbook(book)
+    return book
+
+
+def _new_logbook(task, operation):
     book = tf_models.LogBook(task.uuid, uuid=book_uuid(task.uuid))
     flow_detail = tf_models.FlowDetail(operation.name, uuid=str(uuid.uuid5(
         _NAMESPACE, 'flow:%s' % task.uuid)))
@@ -51,27 +60,63 @@ def _logbook(conn, task, operation, fresh=False):
         'kwargs': {},
     }
     flow_detail.meta['task_uuid'] = task.uuid
-    conn.save_logbook(book)
     return book
+
+
+def _details(task):
+    return {
+        'store': {'task_uuid': task.uuid,
+                  'resource_uuid': task.resource_uuid},
+        'task_uuid': task.uuid,
+    }
 
 
 def post(conf, task, operation, fresh=False):
     """Save the task's logbook (first post only) and post its job.
+
+    On one database (the embedded default) a fresh task's logbook, its
+    job and the task's record of the job commit in one transaction
+    instead of three; the job's ``recorded`` is then True.
 
     :param fresh: the task was accepted just now, so it has no logbook
         yet: do not look for one.
     :returns: the job.
     """
     persistence = persistence_factory.persistence(conf)
+    board = board_factory.board(conf)
+    if fresh and _one_database(board, persistence):
+        return _post_at_once(board, persistence, task, operation)
     with contextlib.closing(persistence.get_connection()) as conn:
         book = _logbook(conn, task, operation, fresh)
-    details = {
-        'store': {'task_uuid': task.uuid,
-                  'resource_uuid': task.resource_uuid},
-        'task_uuid': task.uuid,
-    }
-    board = board_factory.board(conf)
-    return board.post(task.uuid, book=book, details=details)
+    return board.post(task.uuid, book=book, details=_details(task))
+
+
+def _one_database(board, persistence):
+    """Whether the board, the logbooks and the tasks share one engine."""
+    if not isinstance(board, sql_board.SQLAlchemyJobBoard):
+        return False
+    bind = db_engine.current().engine
+    return (board.engine is bind
+            and getattr(persistence, 'engine', None) is bind
+            # A conductor thread holding writes for its run: they go
+            # first, by the paths that know of them.
+            and not deferred.is_holding(bind))
+
+
+def _post_at_once(board, persistence, task, operation):
+    # A failure commits none of it: the reconciler posts the task again,
+    # as when any one of the three fails on its own.
+    book = _new_logbook(task, operation)
+
+    def record(connection, job_uuid):
+        with contextlib.closing(persistence.get_connection()) as conn:
+            conn.insert_logbook(connection, book)
+        db_tasks.set_job(task.uuid, job_uuid, connection=connection)
+
+    job = board.post(task.uuid, book=book, details=_details(task),
+                     also=record)
+    job.recorded = True
+    return job
 
 
 def post_and_record(conf, task, operation, fresh=False):
@@ -86,6 +131,8 @@ def post_and_record(conf, task, operation, fresh=False):
         LOG.exception('Could not post the job of task %s; the reconciler '
                       'will post it again', task.uuid)
         return None
+    if getattr(job, 'recorded', False) is True:
+        return job
     try:
         db_tasks.set_job(task.uuid, job.uuid)
     except Exception:
