@@ -26,17 +26,30 @@ FILTERS = ('resource_uuid', 'resource_type', 'operation', 'project_id')
 _CLAIMABLE = (states.PENDING, states.RUNNING, states.REVERTING)
 
 
+# One read per run and per GET: a Core statement, compiled once, instead
+# of an ORM query (about three times the CPU for the same row).
+_GET = direct.Statement(sa.select(_T).where(
+    _T.c.uuid == sa.bindparam('b_uuid')))
+_GET_SCOPED = direct.Statement(sa.select(_T).where(
+    _T.c.uuid == sa.bindparam('b_uuid'),
+    _T.c.project_id == sa.bindparam('b_project')))
+
+
 def get_task(uuid, project_id=None):
-    """A task by UUID; TaskNotFound if it is not there (or not yours)."""
+    """A task by UUID; TaskNotFound if it is not there (or not yours).
+
+    The row is read-only (a named tuple of the task's columns).
+    """
+    params = {'b_uuid': uuid}
+    statement = _GET
+    if project_id is not None:
+        params['b_project'] = project_id
+        statement = _GET_SCOPED
     with engine.current().reader.using() as session:
-        query = session.query(models.Task).filter(models.Task.uuid == uuid)
-        if project_id is not None:
-            query = query.filter(models.Task.project_id == project_id)
-        task = query.one_or_none()
-        if task is None:
-            raise exception.TaskNotFound('Task %s could not be found' % uuid)
-        session.expunge(task)
-        return task
+        found = statement.rows(session, params)
+    if not found:
+        raise exception.TaskNotFound('Task %s could not be found' % uuid)
+    return found[0]
 
 
 def get_task_by_id(task_id):
