@@ -12,7 +12,8 @@ adds its own by handing the conductor service objects with ``start()``
 and ``stop()`` (``periodic_tasks``), such as another runner.
 """
 
-import futurist
+import threading
+
 from futurist import periodics
 from oslo_log import log
 
@@ -43,8 +44,13 @@ class PeriodicRunner:
         if self._worker is not None or not wanted:
             return
         self._worker = periodics.PeriodicWorker(wanted)
-        self._thread = futurist.ThreadPoolExecutor(1)
-        self._thread.submit(self._worker.start)
+        # A thread of its own, not a pool of one: an idle pool thread
+        # notices a shutdown only after a second, and a service stopping
+        # its runners one after the other waited that long for each.
+        self._thread = threading.Thread(target=self._worker.start,
+                                        name='async-api-periodic',
+                                        daemon=True)
+        self._thread.start()
 
     def stop(self):
         """Stop the worker and wait for a run in progress to end."""
@@ -52,7 +58,7 @@ class PeriodicRunner:
             return
         self._worker.stop()
         self._worker.wait()
-        self._thread.shutdown()
+        self._thread.join()
         self._worker = self._thread = None
 
 

@@ -2,6 +2,7 @@
 
 import collections
 import datetime
+import time
 
 from oslo_utils import timeutils
 
@@ -102,3 +103,18 @@ class TestPeriodics(base.FlowTestCase):
         self.assertIn(self.tasks.name, sweeps.alive(60))
         self.tasks.stop()
         self.assertNotIn(self.tasks.name, sweeps.alive(60))
+
+    def test_a_runner_stops_at_once(self):
+        ran = []
+        runner = library_periodics.PeriodicRunner(
+            [(0.01, lambda: ran.append(True))])
+        runner.start()
+        deadline = time.monotonic() + 10
+        while not ran and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(ran)
+        started = time.monotonic()
+        runner.stop()
+        # A service stops its runners one after the other: each waited
+        # for an idle pool thread to notice (a second) before.
+        self.assertLess(time.monotonic() - started, 0.9)
