@@ -10,8 +10,9 @@ wake-up never reached it, and an idle conductor took a new job only after
 
 :class:`ClaimLoop` lists only claimable jobs, lists again after every job
 it runs (one read, instead of a claim per stale entry), and on the SQL
-board idles in ``wait()``, which a post in the same process ends at once.
-Jobs are tried in the board's order, each worker of a service starting
+board idles in ``wait()``, which a post in the same process ends at once;
+one idle worker of the process polls the table, the others sleep until
+there is work for them or the conductor stops. Jobs are tried in the board's order, each worker of a service starting
 at a different place in it.
 """
 
@@ -43,7 +44,9 @@ class ClaimLoop:
             # Blocks until a job is claimable: a post in this process
             # wakes it at once, others are seen by polling the table.
             try:
-                jobs = self._jobboard.wait(timeout=self._wait_timeout.value)
+                jobs = self._jobboard.wait(
+                    timeout=self.IDLE_WAIT,
+                    stopped=self._wait_timeout.is_stopped)
             except tf_exc.NotFound:
                 return None
         else:
@@ -57,6 +60,16 @@ class ClaimLoop:
             if self._claim(job):
                 return job
         return None
+
+    #: Seconds an idle conductor waits on the SQL board before it waits
+    #: again. Long: a post, a poll that found jobs, and stop() all wake it.
+    IDLE_WAIT = 60.0
+
+    def stop(self):
+        """Stop claiming, and end an idle wait on the SQL board at once."""
+        super().stop()
+        if isinstance(self._jobboard, sql_board.SQLAlchemyJobBoard):
+            self._jobboard.interrupt()
 
     #: Where in a listing this conductor starts trying: set to the
     #: worker's index, so that the workers of one service start at

@@ -226,40 +226,62 @@ class SQLAlchemyJobBoard(base.JobBoard):
         """Jobs that were trashed, oldest first, for review."""
         return self._fetch(status=models.TRASHED)
 
-    def wait(self, timeout=None):
+    def wait(self, timeout=None, stopped=None):
         """Wait until a claimable job exists; iterate claimable jobs.
 
         The listing holds the first ``wait_limit`` claimable jobs in the
         board's order, which is what a claimer tries first; call again
-        for more. Polls every ``wait_interval`` seconds, and wakes at once
-        for posts made in this process. Raises NotFound after ``timeout``
-        seconds.
+        for more. One idle board of the process polls every
+        ``wait_interval`` seconds and wakes the others when it finds jobs;
+        a post in this process wakes one at once. Raises NotFound after
+        ``timeout`` seconds, or once ``stopped()`` is true after
+        :meth:`interrupt`.
         """
         watch = timeutils.StopWatch(duration=timeout)
         watch.start()
         # Back from work, look at once; back from an idle wait that ran
         # out, take turns with the other idle boards.
         woken = not self._idle
-        while True:
-            self._checked_engine()
-            # A post in this process wakes one waiter; otherwise the idle
-            # boards of the process take turns reading the table.
-            if woken or self._channel.poll_due(self._wait_interval):
-                jobs = self._fetch(only_unclaimed=True,
-                                   limit=self._wait_limit)
-                if jobs:
-                    # The others may claim the rest.
-                    self._channel.wake(len(jobs) - 1)
-                    self._idle = False
-                    return sql_job.Listing(self, jobs, only_unclaimed=True)
-            if watch.expired():
-                self._idle = True
-                raise excp.NotFound('Expired waiting for jobs to arrive;'
-                                    ' waited %s seconds' % watch.elapsed())
-            left = watch.leftover(return_none=True)
-            delay = (self._wait_interval if left is None
-                     else min(self._wait_interval, left))
-            woken = self._channel.wait(delay)
+        polling = False
+        try:
+            while True:
+                # Read before stopped(): an interrupt after it ends the
+                # sleep below at once.
+                interrupts = self._channel.interrupts
+                if stopped is not None and stopped():
+                    raise excp.NotFound('Stopped waiting for jobs')
+                self._checked_engine()
+                if woken or self._channel.poll_due(self._wait_interval):
+                    jobs = self._fetch(only_unclaimed=True,
+                                       limit=self._wait_limit)
+                    if jobs:
+                        # The others may claim the rest.
+                        self._channel.wake(len(jobs) - 1)
+                        self._idle = False
+                        return sql_job.Listing(self, jobs,
+                                               only_unclaimed=True)
+                if watch.expired():
+                    self._idle = True
+                    raise excp.NotFound('Expired waiting for jobs to '
+                                        'arrive; waited %s seconds'
+                                        % watch.elapsed())
+                polling = polling or self._channel.take_poll()
+                delay = self._wait_interval if polling else None
+                left = watch.leftover(return_none=True)
+                if left is not None:
+                    delay = left if delay is None else min(delay, left)
+                woken = self._channel.wait(delay, since=interrupts)
+        finally:
+            if polling:
+                self._channel.release_poll()
+
+    def interrupt(self):
+        """End the waits of this process's boards on this path at once.
+
+        Each one returns if its ``stopped()`` says so, else waits on.
+        """
+        if self._channel is not None:
+            self._channel.interrupt()
 
     @property
     def job_count(self):

@@ -29,6 +29,8 @@ class Channel:
         self._permits = 0
         self._waiting = 0
         self._last_poll = None
+        self._poller = False
+        self._interrupts = 0
 
     def poll_due(self, interval):
         """Whether the caller should read the table now (and it will).
@@ -46,6 +48,40 @@ class Channel:
                 return False
             self._last_poll = now
             return True
+
+    def take_poll(self):
+        """Become the one idle board that polls; False if one does.
+
+        Only the poller wakes every poll interval; the other idle boards
+        sleep until a wake-up (a post, a poll that found jobs for them,
+        the poller leaving) or their timeout. Each of 128 idle workers
+        waking twice a second to learn that another one polled cost 2 %
+        of a core on an idle service.
+        """
+        with self._cond:
+            if self._poller:
+                return False
+            self._poller = True
+            return True
+
+    def release_poll(self):
+        """Stop polling (see :meth:`take_poll`); a sleeper takes over."""
+        with self._cond:
+            self._poller = False
+            # Woken without a permit, it finds no wake-up for itself,
+            # looks whether a poll is due and takes the role.
+            self._cond.notify(1)
+
+    @property
+    def interrupts(self):
+        """How many times :meth:`interrupt` was called."""
+        return self._interrupts
+
+    def interrupt(self):
+        """Wake every sleeper without a permit (a service stopping)."""
+        with self._cond:
+            self._interrupts += 1
+            self._cond.notify_all()
 
     def _give(self, count):
         # No more permits than waiters, plus one for a board between its
@@ -71,13 +107,18 @@ class Channel:
         with self._cond:
             self._give(1)
 
-    def wait(self, timeout):
-        """Sleep up to ``timeout`` s; True if a wake-up was taken.
+    def wait(self, timeout, since=None):
+        """Sleep up to ``timeout`` s (None: until woken); True if a
+        wake-up was taken.
 
         A post that lands between the caller's look at the table and this
-        sleep left a permit, so it is not missed.
+        sleep left a permit, so it is not missed; nor is an interrupt made
+        since the caller read :attr:`interrupts` (``since``): it returns
+        at once.
         """
         with self._cond:
+            if since is not None and since != self._interrupts:
+                return False
             if not self._permits:
                 self._waiting += 1
                 try:

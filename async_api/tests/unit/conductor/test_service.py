@@ -169,6 +169,18 @@ class TestConductorService(ServiceTestCase):
         self.wait_board_empty()
         self.assertEqual([], self.poster.trashed_jobs())
 
+    def test_idle_workers_stop_at_once(self):
+        # Idle workers sleep on the board far longer than this (only one
+        # of them polls); stop() wakes them.
+        svc = service.ConductorService(
+            async_conf.CONF, workers=8, persistence=self.persistence,
+            board_factory=self.open_board, host='testhost')
+        svc.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        self.assertTrue(svc.stop(30))
+        self.assertLess(time.monotonic() - started, 5)
+
     def test_stop_suspends_and_another_conductor_resumes(self):
         svc = service.ConductorService(
             async_conf.CONF, workers=1, persistence=self.persistence,

@@ -1,8 +1,10 @@
 """Board configuration, scoping, waiting and entity registration."""
 
+import collections
 import threading
 import time
 
+import fixtures
 import sqlalchemy as sa
 from taskflow import exceptions as excp
 from taskflow.types import entity
@@ -117,6 +119,70 @@ class BoardTest(base.TestCase):
         self.addCleanup(timer.cancel)
         self.assertEqual(['foreign'],
                          [j.name for j in waiter.wait(timeout=10)])
+
+    def test_only_the_poller_wakes_every_interval(self):
+        first = jb_fixtures.make_board(self, self.url, wait_interval=0.05)
+        second = jb_fixtures.make_board(self, self.url, path=first.path,
+                                        wait_interval=0.05)
+        channel = first._channel
+        self.assertIs(channel, second._channel)
+        sleeps = collections.Counter()
+        real = channel.wait
+
+        def wait(*args, **kwargs):
+            sleeps[threading.current_thread().name] += 1
+            return real(*args, **kwargs)
+
+        self.useFixture(fixtures.MockPatchObject(channel, 'wait', wait))
+        waiters = [threading.Thread(
+            target=self.assertRaises, name=name,
+            args=(excp.NotFound, board.wait, 1.0))
+            for name, board in (('first', first), ('second', second))]
+        for thread in waiters:
+            thread.start()
+        for thread in waiters:
+            thread.join()
+        # One of them polled every 0.05 s; the other slept until its
+        # timeout (both woke every interval before).
+        self.assertGreater(max(sleeps.values()), 10)
+        self.assertLess(min(sleeps.values()), 4)
+
+    def test_a_sleeper_takes_over_the_poll(self):
+        poller = jb_fixtures.make_board(self, self.url, wait_interval=0.05)
+        sleeper = jb_fixtures.make_board(self, self.url, path=poller.path,
+                                         wait_interval=0.05)
+        engine = sa.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        found = []
+        # The poller leaves after 0.3 s; the sleeper (60 s timeout) must
+        # then poll, or it never sees a job posted by another process.
+        polling = threading.Thread(target=self.assertRaises,
+                                   args=(excp.NotFound, poller.wait, 0.3))
+        polling.start()
+        time.sleep(0.05)
+        sleeping = threading.Thread(
+            target=lambda: found.extend(sleeper.wait(timeout=60)))
+        sleeping.start()
+        polling.join()
+
+        from async_api.jobboard import statements
+        with engine.begin() as conn:
+            statements.run(conn, statements.insert(
+                poller.path, 'b' * 36, 'foreign', 2, '{}', None, None))
+        sleeping.join(10)
+        self.assertFalse(sleeping.is_alive())
+        self.assertEqual(['foreign'], [j.name for j in found])
+
+    def test_interrupt_ends_a_stopped_wait(self):
+        board = jb_fixtures.make_board(self, self.url, wait_interval=60)
+        stop = threading.Event()
+        timer = threading.Timer(0.2, lambda: (stop.set(), board.interrupt()))
+        timer.start()
+        self.addCleanup(timer.cancel)
+        started = time.monotonic()
+        self.assertRaises(excp.NotFound, board.wait, timeout=60,
+                          stopped=stop.is_set)
+        self.assertLess(time.monotonic() - started, 5)
 
     def test_wait_timeout_and_claimed_jobs(self):
         board = jb_fixtures.make_board(self, self.url, wait_interval=0.05)

@@ -61,3 +61,19 @@ class TestChannel(base.TestCase):
             channel.notify()
         self.assertTrue(channel.wait(0.05))
         self.assertFalse(channel.wait(0.05))
+
+    def test_one_poller_at_a_time(self):
+        channel = wakeup.Channel()
+        self.assertTrue(channel.take_poll())
+        self.assertFalse(channel.take_poll())
+        channel.release_poll()
+        self.assertTrue(channel.take_poll())
+
+    def test_an_interrupt_before_the_sleep_is_not_missed(self):
+        channel = wakeup.Channel()
+        seen = channel.interrupts
+        channel.interrupt()
+        started = time.monotonic()
+        # No permit: not woken, but not asleep either.
+        self.assertFalse(channel.wait(None, since=seen))
+        self.assertLess(time.monotonic() - started, 1.0)
