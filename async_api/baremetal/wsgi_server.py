@@ -100,9 +100,15 @@ def bounded_writes(app, slots):
     return bounded
 
 
+class CannotListen(Exception):
+    """The API's address is taken or refused (``[api]host_ip``/``port``)."""
+
+
 class WSGIServer:
     """Serve ``app`` on ``host``:``port`` (0 picks a free port), or on
     listening ``sockets`` that another process opened.
+
+    :raises CannotListen: the address cannot be bound.
 
     :param max_concurrent_writes: non-read requests handled at once
         (see :func:`bounded_writes`); None for no bound.
@@ -126,7 +132,14 @@ class WSGIServer:
                 for sock in sockets]
         else:
             adj = adjustments_for(conf, host=host, port=port)
-            self._servers = [_Server(app, map=self._map, adj=adj)]
+            try:
+                self._servers = [_Server(app, map=self._map, adj=adj)]
+            except OSError as e:
+                # Another service on the port, most often: a traceback
+                # would bury the option to change.
+                raise CannotListen(
+                    'cannot listen on %s:%s (set [api]host_ip and '
+                    '[api]port): %s' % (host, port, e.strerror or e))
         self._server = self._servers[0]
         self._thread = None
 

@@ -34,10 +34,12 @@ def main(argv=None):
     # The app first: one that cannot be built (an unreadable htpasswd
     # file) must stop the process before conductor threads keep it alive.
     app = api_app.setup_app(conf)
-    conductors = bm_conductors.start(conf)
+    # Bound before the conductors start, for the same reason: a taken
+    # port stops the process with one line.
     server = wsgi_server.WSGIServer(
         app, conf.api.host_ip, conf.api.port, conf,
         max_concurrent_writes=conf.api.max_concurrent_writes)
+    conductors = bm_conductors.start(conf)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)

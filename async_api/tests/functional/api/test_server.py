@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import fixtures
 import requests
 import testtools
 
@@ -252,3 +253,27 @@ class TestWSGIModule(base.ServiceTestCase):
         # The option came from the file named on its command line.
         self.assertEqual('https://configured.example.com/v1',
                          versions['versions'][0]['links'][0]['href'])
+
+
+class TestTakenPort(testtools.TestCase):
+
+    def test_all_says_which_options_to_change(self):
+        state_path = self.useFixture(fixtures.TempDir()).path
+        with socket.socket() as taken:
+            taken.bind(('127.0.0.1', 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+            config_file = service.write_config(
+                os.path.join(state_path, 'taken.conf'), {
+                    'DEFAULT': {'state_path': state_path},
+                    'api': {'host_ip': '127.0.0.1', 'port': port},
+                    'async_api_conductor': {'workers': 1}})
+            found = subprocess.run(
+                [sys.executable, '-m', 'async_api.baremetal.command.all',
+                 '--config-file', config_file],
+                capture_output=True, text=True, timeout=120)
+        self.assertEqual(1, found.returncode, found.stderr)
+        self.assertNotIn('Traceback', found.stderr)
+        self.assertIn('async-api-all: cannot listen on 127.0.0.1:%d (set '
+                      '[api]host_ip and [api]port): Address already in use'
+                      % port, found.stderr)
