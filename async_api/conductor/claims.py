@@ -12,8 +12,9 @@ wake-up never reached it, and an idle conductor took a new job only after
 it runs (one read, instead of a claim per stale entry), and on the SQL
 board idles in ``wait()``, which a post in the same process ends at once;
 one idle worker of the process polls the table, the others sleep until
-there is work for them or the conductor stops. Jobs are tried in the board's order, each worker of a service starting
-at a different place in it.
+there is work for them or the conductor stops. Jobs are tried in the
+board's order, each worker of a service starting at a different place in
+it.
 """
 
 import functools
