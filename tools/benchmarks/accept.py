@@ -217,6 +217,10 @@ def measure(label, kind, api, args, headers):
         for clients in CLIENTS:
             rounds = [run(port, clients, args.seconds, paths, headers)
                       for _ in range(args.rounds)]
+            if not all(latencies for latencies, _rate in rounds):
+                raise SystemExit('accept.py: no fresh node left for %s at '
+                                 '%d clients; raise --nodes'
+                                 % (label, clients))
             rows.append((label, clients,
                          statistics.median(percentile(r[0], 0.5)
                                            for r in rounds),
