@@ -30,7 +30,7 @@ class ServiceTestCase(base.FlowTestCase):
         self.config(host='testhost')
         self.config(poll_interval=0.05, group='async_api_jobboard')
         self.path = 'test-' + uuidutils.generate_uuid()[:8]
-        self.persistence = impl_memory.MemoryBackend()
+        self.persistence = self.make_persistence()
         self.addCleanup(self.persistence.close)
         # The accept path posts through the process-wide backends.
         self.poster = self.open_board(0, self.persistence)
@@ -41,6 +41,10 @@ class ServiceTestCase(base.FlowTestCase):
             'async_api.jobboard.factory._BOARD', self.poster))
         self.context = oslo_context.RequestContext(project_id='p1')
         self.services = []
+
+    def make_persistence(self):
+        """The flows' persistence backend (in memory unless overridden)."""
+        return impl_memory.MemoryBackend()
 
     def open_board(self, index, persistence, **conf):
         conf.setdefault('claim_expiry', 30)

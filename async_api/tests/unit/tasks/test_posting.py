@@ -19,17 +19,12 @@ from flows import power
 class TestOneDatabase(test_service.ServiceTestCase):
     """The embedded default: one engine for the three."""
 
+    def make_persistence(self):
+        return p_backend.SQLBackend({}, engine=self.db.database.engine)
+
     def setUp(self):
         super().setUp()
         engine = self.db.database.engine
-        self.persistence = p_backend.SQLBackend({}, engine=engine)
-        self.addCleanup(self.persistence.close)
-        self.poster = self.open_board(0, self.persistence)
-        self.addCleanup(self.poster.close)
-        self.useFixture(fixtures.MonkeyPatch(
-            'async_api.persistence.factory._PERSISTENCE', self.persistence))
-        self.useFixture(fixtures.MonkeyPatch(
-            'async_api.jobboard.factory._BOARD', self.poster))
         self.commits = []
 
         def committed(connection):
