@@ -406,11 +406,6 @@ class ConductorService:
         return board_factory.open_board(self.conf, persistence,
                                         renewed_elsewhere=True)
 
-    def _name(self, index):
-        return '%s-%s-%d' % (self.host,
-                             uuidutils.generate_uuid(dashed=False)[:8],
-                             index)
-
     def start(self):
         """Open the backends and start the conductors' threads."""
         with self._lock:
@@ -428,11 +423,16 @@ class ConductorService:
                     max_workers=self._executor_workers)
                 engine_options['executor'] = self._executor
             self._keeper.start()
+            # One random part per start, told apart by the worker's index:
+            # names stay unique across restarts and read as one series.
+            prefix = '%s-%s' % (self.host,
+                                uuidutils.generate_uuid(dashed=False)[:8])
             for index in range(self.workers):
                 board = self._board_factory(index, self._persistence)
                 self._boards.append(board)
                 conductor = TaskConductor(
-                    self._name(index), board, persistence=self._persistence,
+                    '%s-%d' % (prefix, index), board,
+                    persistence=self._persistence,
                     engine=self._engine, engine_options=engine_options,
                     wait_timeout=self.conf.async_api_jobboard.poll_interval,
                     host=self.host, keeper=self._keeper,
