@@ -74,6 +74,12 @@ def put(engine, key, write, on_commit=None, keep_place=False):
     return True
 
 
+def has_held(engine):
+    """Whether this thread holds any write for ``engine`` now."""
+    held = _held(engine)
+    return held is not None and bool(held.entries)
+
+
 def held_writes(engine):
     """What this thread holds for ``engine``: ``(key, write)``, in order."""
     held = _held(engine)

@@ -119,8 +119,10 @@ class Connection(base.Connection):
 
     @contextlib.contextmanager
     def _reading(self, what):
-        if deferred.is_holding(self._engine):
-            # Read what this thread saved, held saves included.
+        if deferred.has_held(self._engine):
+            # Read what this thread saved, held saves included. With
+            # nothing held, no empty transaction (a run's first read of
+            # its logbook made one).
             with self._writing(what):
                 pass
         try:

@@ -148,6 +148,16 @@ class TestHeldSaves(HeldSavesTestCase):
             self.assertEqual('RUNNING',
                              self.conn.get_atom_details('atom-1').state)
 
+    def test_reads_with_nothing_held_commit_nothing(self):
+        commits = self.count_commits()
+        with deferred.holding(self.bind):
+            self.assertEqual('PENDING',
+                             self.conn.get_atom_details('atom-1').state)
+            self.assertEqual([], commits)
+            self.save_atom('RUNNING')
+            self.conn.get_atom_details('atom-1')
+            self.assertEqual(1, len(commits))
+
     def test_without_holding_saves_commit_at_once(self):
         self.save_atom('RUNNING')
         self.assertEqual('RUNNING', self.stored_atom_state())
