@@ -48,6 +48,7 @@ up for a shutdown did not fail; its flow must stay as a crash would leave
 it (the step running), so that the next owner runs it again.
 """
 
+import functools
 import queue
 import threading
 import time
@@ -84,10 +85,18 @@ class StepAbandoned(BaseException):
 
 
 class _Call:
-    """One step's call, handed to a :class:`StepThreads` thread."""
+    """One step's call, handed to a :class:`StepThreads` thread.
+
+    The step's progress reports (TaskFlow's ``update_progress``) are
+    handed to the waiting thread, which applies them: TaskFlow's serial
+    engine holds its storage's write lock while it waits for a step, so a
+    report saved from the step's own thread would wait for that lock
+    until the step's deadline (for ever without one).
+    """
 
     __slots__ = ('function', 'args', 'kwargs', 'outcome', 'error',
-                 '_done', '_guard', '_over', 'abandoned')
+                 '_done', '_guard', '_over', '_signalled', '_reports',
+                 'abandoned')
 
     def __init__(self, function, args, kwargs):
         self.function = function
@@ -96,12 +105,15 @@ class _Call:
         self.outcome = None
         self.error = None
         self.abandoned = False
-        # Locked until the call ends or is given up: acquiring a lock with
-        # a timeout is the cheapest wait the standard library has.
+        # Locked until the call ends, is given up or reports progress:
+        # acquiring a lock with a timeout is the cheapest wait the
+        # standard library has.
         self._done = threading.Lock()
         self._done.acquire()
         self._guard = threading.Lock()
         self._over = False
+        self._signalled = False
+        self._reports = []
 
     def run(self):
         try:
@@ -111,29 +123,68 @@ class _Call:
         self.function = self.args = self.kwargs = None
         self._end()
 
+    def _signal(self):
+        # Under self._guard. Released at most once until the waiter wakes.
+        if not self._signalled:
+            self._signalled = True
+            self._done.release()
+
     def _end(self):
         with self._guard:
             if self._over:
                 return
             self._over = True
-        self._done.release()
+            self._signal()
 
     def give_up(self):
         """Wake the waiter now (shutdown): :meth:`wait` returns False."""
         self.abandoned = True
         self._end()
 
+    def report(self, callback, *args, **kwargs):
+        """From the step's thread: have the waiter call ``callback``.
+
+        Dropped once the call is over for its waiter (ended, given up or
+        past its deadline).
+        """
+        with self._guard:
+            if self._over:
+                return
+            self._reports.append((callback, args, kwargs))
+            self._signal()
+
+    def _acquire(self, deadline):
+        if deadline is None:
+            return self._done.acquire()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return self._done.acquire(blocking=False)
+        return self._done.acquire(timeout=min(left, threading.TIMEOUT_MAX))
+
     def wait(self, timeout):
-        """True if the call ended within ``timeout`` s (None: no limit)."""
-        if timeout is None:
-            ended = self._done.acquire()
-        else:
-            ended = self._done.acquire(
-                timeout=min(max(timeout, 0.0), threading.TIMEOUT_MAX))
-        if not ended:
-            self.abandoned = True
-            return False
-        return not self.abandoned
+        """True if the call ended within ``timeout`` s (None: no limit).
+
+        Progress the step reports meanwhile is applied here, in order.
+        """
+        deadline = None
+        if timeout is not None:
+            deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            woken = self._acquire(deadline)
+            with self._guard:
+                if not woken:
+                    # Past the deadline: later reports are dropped.
+                    self._over = True
+                self._signalled = False
+                reports, self._reports = self._reports, []
+                over = self._over
+            for callback, args, kwargs in reports:
+                callback(*args, **kwargs)
+            if not woken:
+                self.abandoned = True
+                return False
+            if over:
+                return not self.abandoned
 
 
 class StepThreads:
@@ -262,11 +313,8 @@ class RunDeadlines:
         call = _Call(function, args, kwargs)
         callback = kwargs.get('progress_callback')
         if callback is not None:
-            # Progress a step reports after it was given up is dropped.
-            def guarded(*a, **kw):
-                if not call.abandoned:
-                    callback(*a, **kw)
-            kwargs['progress_callback'] = guarded
+            kwargs['progress_callback'] = functools.partial(
+                call.report, callback)
         with self._lock:
             if self._abandoned:
                 raise StepAbandoned()

@@ -247,6 +247,51 @@ class TestEngineDeadlines(GateMixin, base.TestCase):
         self.assertIsNot(threading.current_thread(), seen[0])
         self.assertTrue(seen[0].daemon)
 
+    def _progress_while_running(self, kind):
+        reported = threading.Event()
+
+        class Reports(task.Task):
+            def execute(self):
+                self.update_progress(0.5)
+                reported.set()
+                GATE.wait()
+        flow = linear_flow.Flow('f').add(Reports('r'))
+        engine, _run = self.engine(flow, kind, step_timeout=30)
+        engine.compile()
+        engine.prepare()
+        uuid = engine.storage.get_atom_uuid('r')
+        thread = threading.Thread(target=engine.run, daemon=True)
+        thread.start()
+        self.assertTrue(reported.wait(10))
+        # Saved while the step still runs. (TaskFlow's serial engine holds
+        # its storage's lock meanwhile: saved from the step's own thread,
+        # the report waited for the step's deadline. That lock is why the
+        # backend is read here, not the engine's storage.)
+        connection = self.backend.get_connection()
+        deadline = time.monotonic() + 5
+        while connection.get_atom_details(uuid).meta.get('progress') != 0.5:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        GATE.set()
+        thread.join(10)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(tf_states.SUCCESS, engine.storage.get_flow_state())
+
+    def test_step_progress_is_stored_while_it_runs(self):
+        self._progress_while_running('serial')
+
+    def test_parallel_step_progress_is_stored_while_it_runs(self):
+        self._progress_while_running('parallel')
+
+    def test_progress_after_the_deadline_is_dropped(self):
+        reports = []
+        call = deadlines._Call(GATE.wait, (), {})
+        deadlines.StepThreads().submit(call)
+        self.assertFalse(call.wait(0.05))
+        call.report(reports.append, 'late')
+        GATE.set()
+        self.assertEqual([], reports)
+
 
 class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
     """A conductor service fails, reverts and moves on past deadlines."""
