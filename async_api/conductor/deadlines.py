@@ -53,9 +53,10 @@ import queue
 import threading
 import time
 
-from taskflow.engines.action_engine import engine as action_engine
 from taskflow.engines.action_engine import executor as tf_executor
 from taskflow.types import failure as tf_failure
+
+from async_api.conductor import engines
 
 #: Attribute of a step (a TaskFlow task) that overrides its operation's
 #: ``step_timeout``: seconds, or None for no per-step limit.
@@ -389,27 +390,6 @@ class ParallelExecutor(tf_executor.ParallelThreadTaskExecutor):
             progress_callback=progress_callback)
 
 
-class _ValidatedOnce:
-    """An engine that checks its flow's inputs once, not twice.
-
-    TaskFlow's conductor validates the engine, then ``run_iter()``
-    validates it again (every atom's arguments against the storage, a
-    few percent of a run's CPU). Nothing changes the storage in between.
-    """
-
-    def validate(self):
-        if not self._validated:
-            super().validate()
-
-
-class _SerialEngine(_ValidatedOnce, action_engine.SerialActionEngine):
-    pass
-
-
-class _ParallelEngine(_ValidatedOnce, action_engine.ParallelActionEngine):
-    pass
-
-
 def load_engine(flow, flow_detail, backend, kind, options, deadlines):
     """A TaskFlow action engine of ``kind`` whose steps keep ``deadlines``.
 
@@ -418,14 +398,11 @@ def load_engine(flow, flow_detail, backend, kind, options, deadlines):
         shared pool).
     """
     options = dict(options or {})
+    engine = engines.load(flow, flow_detail, backend, kind, options)
     if kind == 'parallel':
-        engine = _ParallelEngine(flow, flow_detail, backend, options)
         engine._task_executor = ParallelExecutor(
             deadlines, executor=options.get('executor'),
             max_workers=options.get('max_workers'))
-    elif kind == 'serial':
-        engine = _SerialEngine(flow, flow_detail, backend, options)
-        engine._task_executor = SerialExecutor(deadlines)
     else:
-        raise ValueError('Unknown engine %r (serial or parallel)' % kind)
+        engine._task_executor = SerialExecutor(deadlines)
     return engine

@@ -11,8 +11,6 @@ import collections
 import threading
 import time
 
-import fixtures
-from taskflow import exceptions as tf_exc
 from taskflow.patterns import linear_flow
 from taskflow.persistence.backends import impl_memory
 from taskflow import states as tf_states
@@ -127,37 +125,6 @@ class TestEngineDeadlines(GateMixin, base.TestCase):
 
     def test_step_past_its_timeout_fails_and_reverts(self):
         self._step_timeout('serial')
-
-    def test_inputs_are_checked_once_per_run(self):
-        storage_check = deadlines.action_engine.ActionEngine.validate
-        checked = []
-
-        def validate(engine):
-            checked.append(engine)
-            return storage_check(engine)
-
-        self.useFixture(fixtures.MockPatchObject(
-            deadlines.action_engine.ActionEngine, 'validate', validate))
-        for kind in ('serial', 'parallel'):
-            del checked[:]
-            engine, _run = self.engine(
-                linear_flow.Flow('f').add(Step('one')), kind)
-            # What TaskFlow's conductor does before run(), which checks
-            # again.
-            engine.compile()
-            engine.prepare()
-            engine.validate()
-            engine.run()
-            self.assertEqual(1, len(checked), kind)
-
-    def test_missing_inputs_still_refused(self):
-        flow = linear_flow.Flow('f').add(Step('one'))
-        detail = persistence_utils.create_flow_detail(
-            flow, backend=self.backend)
-        # No task_uuid injected: the step cannot run.
-        engine = deadlines.load_engine(flow, detail, self.backend, 'serial',
-                                       {}, deadlines.RunDeadlines())
-        self.assertRaises(tf_exc.MissingDependencies, engine.run)
 
     def test_parallel_engine_step_past_its_timeout(self):
         self._step_timeout('parallel')
