@@ -6,6 +6,7 @@ import time
 import fixtures
 from oslo_config import cfg
 from oslo_context import context as oslo_context
+from oslo_policy import policy as oslo_policy
 
 from async_api.api import policy
 from async_api.common import exception
@@ -170,6 +171,63 @@ class TestAuthorize(PolicyTestCase):
         conf = cfg.ConfigOpts()
         conf([], project='async_api', default_config_files=[])
         return conf
+
+
+class TestDecisions(PolicyTestCase):
+    """Decisions are kept until the rules change."""
+
+    def count_evaluations(self):
+        enforcer = policy.get_enforcer(self.conf)
+        evaluations = []
+        enforce = enforcer.enforce
+
+        def counting(rule, target, creds, *args, **kwargs):
+            evaluations.append((rule, target['project_id'],
+                                creds.get('user_id')))
+            return enforce(rule, target, creds, *args, **kwargs)
+        self.useFixture(fixtures.MockPatchObject(
+            enforcer, 'enforce', counting))
+        return evaluations
+
+    def may_get(self, caller, project_id=PROJECT_A):
+        return policy.check(policy.TASK_GET, policy.target(project_id),
+                            make_context(caller), self.conf)
+
+    def test_one_evaluation_per_rule_caller_and_project(self):
+        evaluations = self.count_evaluations()
+        for _ in range(3):
+            self.assertTrue(self.may_get('a_reader'))
+            self.assertFalse(self.may_get('b_reader'))
+            self.assertTrue(self.may_get('b_reader', PROJECT_B))
+        self.assertEqual(
+            [(policy.TASK_GET, PROJECT_A, 'a_reader'),
+             (policy.TASK_GET, PROJECT_A, 'b_reader'),
+             (policy.TASK_GET, PROJECT_B, 'b_reader')], evaluations)
+
+    def test_new_rules_forget_the_decisions(self):
+        self.assertTrue(self.may_get('a_reader'))
+        policy.get_enforcer(self.conf).set_rules(
+            oslo_policy.Rules.from_dict({policy.TASK_GET: 'role:admin'}),
+            overwrite=False)
+        self.assertFalse(self.may_get('a_reader'))
+
+    def test_wrong_scope_is_refused_and_kept(self):
+        evaluations = self.count_evaluations()
+        context = oslo_context.RequestContext(
+            user_id='d', domain_id='d1', roles=['admin', 'member', 'reader'])
+        for _ in range(2):
+            self.assertFalse(policy.check(
+                policy.TASK_GET, policy.target(PROJECT_A), context,
+                self.conf))
+        self.assertEqual(1, len(evaluations))
+
+    def test_kept_decisions_are_bounded(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'async_api.api.policy.DECISIONS_KEPT', 2))
+        for caller in ('a_reader', 'b_reader', 'a_member'):
+            self.may_get(caller)
+        self.assertLessEqual(
+            len(policy.get_enforcer(self.conf)._decisions), 2)
 
 
 class TestOverride(PolicyTestCase):
