@@ -53,10 +53,13 @@ import queue
 import threading
 import time
 
+from oslo_log import log
 from taskflow.engines.action_engine import executor as tf_executor
 from taskflow.types import failure as tf_failure
 
 from async_api.conductor import engines
+
+LOG = log.getLogger(__name__)
 
 #: Attribute of a step (a TaskFlow task) that overrides its operation's
 #: ``step_timeout``: seconds, or None for no per-step limit.
@@ -253,6 +256,10 @@ class RunDeadlines:
         self.operation_timeout = operation_timeout
         self.step_timeout = step_timeout
         self._threads = threads or _THREADS
+        #: Called as ``on_progress(step_name, fraction)`` after a step's
+        #: progress report was saved, in the thread that waits for the
+        #: step; its errors are logged, never raised.
+        self.on_progress = None
         self._lock = threading.Lock()
         self._calls = set()
         self._abandoned = False
@@ -286,7 +293,7 @@ class RunDeadlines:
                                          self.operation_timeout))))
             if timeout is None or left < timeout:
                 timeout, code = left, OperationTimedOut
-        outcome = self._run(function, args, kwargs, timeout)
+        outcome = self._run(function, args, kwargs, timeout, atom)
         if outcome is not None:
             return outcome
         if code is OperationTimedOut:
@@ -309,11 +316,16 @@ class RunDeadlines:
             'The revert of step %s did not end within %s s'
             % (atom.name, timeout))))
 
-    def _run(self, function, args, kwargs, timeout):
-        """The call's outcome, or None when its deadline passed."""
+    def _run(self, function, args, kwargs, timeout, atom=None):
+        """The call's outcome, or None when its deadline passed.
+
+        :param atom: the step whose execute this is, for ``on_progress``.
+        """
         call = _Call(function, args, kwargs)
         callback = kwargs.get('progress_callback')
         if callback is not None:
+            if atom is not None:
+                callback = self._telling(atom.name, callback)
             kwargs['progress_callback'] = functools.partial(
                 call.report, callback)
         with self._lock:
@@ -332,6 +344,23 @@ class RunDeadlines:
         if self._abandoned:
             raise StepAbandoned()
         return None
+
+    def _telling(self, name, callback):
+        """``callback`` (TaskFlow's, which saves the report), then
+        :attr:`on_progress`."""
+        def saved_then_told(event_type, details):
+            # TaskFlow's callback takes the value out of the details.
+            fraction = details.get('progress')
+            callback(event_type, details)
+            hook = self.on_progress
+            if hook is None or fraction is None:
+                return
+            try:
+                hook(name, fraction)
+            except Exception:
+                LOG.exception('Could not pass on the progress of step %s',
+                              name)
+        return saved_then_told
 
 
 class SerialExecutor(tf_executor.TaskExecutor):

@@ -50,6 +50,7 @@ board for another attempt rather than consuming it unreported.
 """
 
 import json
+import time
 
 from oslo_log import log
 from oslo_utils import timeutils
@@ -164,6 +165,9 @@ class TaskReporter(listener_base.Listener):
         self.holds_quiet_transitions = isinstance(
             engine, action_engine.SerialActionEngine)
         self._atom_names = None
+        # (percent last written for a step's own report, when the next
+        # may be written).
+        self._step_progress = (-1, 0.0)
         self._first_failure = None
         self._revert_failure = None
         self._request_id_read = None
@@ -248,6 +252,34 @@ class TaskReporter(listener_base.Listener):
         done = sum(1 for state, _intention in found.values()
                    if state == tf_states.SUCCESS)
         return int(100 * done / len(names))
+
+    #: Seconds between two writes of a running step's own progress.
+    STEP_PROGRESS_INTERVAL = 1.0
+
+    def step_progress(self, name, fraction):
+        """A running step reported how far it got (TaskFlow's
+        ``update_progress``, 0.0 to 1.0): the task's ``progress`` counts
+        that share of the step beside the finished ones.
+
+        Written at once (a long step is when it matters), at most once
+        per :attr:`STEP_PROGRESS_INTERVAL`, only when the percentage
+        grows, with no step event.
+        """
+        names = self._atoms()
+        if not names or self._lost():
+            return
+        found = self._engine.storage.get_atoms_states(names)
+        done = sum(1 for state, _intention in found.values()
+                   if state == tf_states.SUCCESS)
+        share = min(max(float(fraction), 0.0), 1.0)
+        progress = int(100 * (done + share) / len(names))
+        now = time.monotonic()
+        if (progress <= self._step_progress[0]
+                or now < self._step_progress[1]):
+            return
+        self._step_progress = (progress,
+                               now + self.STEP_PROGRESS_INTERVAL)
+        self._update({'progress': progress})
 
     def _update(self, values, expected=_WORKING, event=None,
                 fallback=None, hold=False, unless_cancelled=False):

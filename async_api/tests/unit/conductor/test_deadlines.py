@@ -72,6 +72,19 @@ def hanging_revert():
         Step('one', hang_revert=True), Step('two'))
 
 
+class HalfWay(task.Task):
+    """Reports half its work done, then hangs on the gate."""
+
+    def execute(self, task_uuid):
+        self.update_progress(0.5)
+        GATE.wait()
+
+
+def half_way():
+    """one ──> half-way (reports 0.5, then waits for the gate)."""
+    return linear_flow.Flow('half-way').add(Step('one'), HalfWay('half'))
+
+
 def _operation(name, factory, **kwargs):
     return registry.Operation(
         name=name, resource_type='node', schema={'type': 'object'},
@@ -319,6 +332,22 @@ class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
         self.assertEqual('failed', row.state)
         self.assertEqual('operation_timeout', row.error['code'])
         self.assertEqual('three', row.error['step'])
+
+    def test_a_steps_own_progress_reaches_the_task(self):
+        registry.register(_operation('node.half_way', 'half_way'))
+        self.start(workers=1)
+        running = self.submit(self.make_node(), operation='node.half_way')
+        deadline = time.monotonic() + 10
+        # One of two steps done, and half the other: 75 %, while it runs.
+        while db_tasks.get_task(running.uuid).progress != 75:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        self.assertEqual('running', db_tasks.get_task(running.uuid).state)
+        GATE.set()
+        row = self.wait_for(running)
+        self.assertEqual(('succeeded', 100), (row.state, row.progress))
+        # No step event for a progress report.
+        self.assertEqual(4, len(db_tasks.list_events(row.uuid)))
 
     def test_step_events_carry_the_attempt(self):
         self.start(workers=1)

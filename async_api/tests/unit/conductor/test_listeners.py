@@ -212,6 +212,52 @@ class TestTaskReporter(base.FlowTestCase):
         self.assertEqual([], db_tasks.list_events(task.uuid))
 
 
+class TestStepProgress(base.FlowTestCase):
+    """A running step's own progress in the task's progress."""
+
+    def setUp(self):
+        super().setUp()
+        node = self.make_node()
+        self.task = self.make_task(node, 'on', state='running')
+        engine = taskflow.engines.load(power.set_power_state_flow_v2(),
+                                       store=self.store(self.task),
+                                       engine='serial')
+        engine.compile()
+        engine.prepare()
+        self.reporter = listeners.TaskReporter(engine, self.task.uuid)
+        # Three atoms, none finished, no retry controllers counted out.
+        self.atoms = len(self.reporter._atoms())
+
+    def progress(self):
+        return db_tasks.get_task(self.task.uuid).progress
+
+    def test_share_of_the_running_step_is_written(self):
+        self.reporter.step_progress('power-set-state', 0.5)
+        self.assertEqual(int(50 / self.atoms), self.progress())
+
+    def test_at_most_one_write_per_interval_and_never_back(self):
+        self.reporter.step_progress('power-set-state', 0.5)
+        first = self.progress()
+        self.reporter.step_progress('power-set-state', 0.9)
+        self.assertEqual(first, self.progress())
+        self.useFixture(fixtures.MonkeyPatch(
+            'async_api.conductor.listeners.TaskReporter.'
+            'STEP_PROGRESS_INTERVAL', 0.0))
+        self.reporter._step_progress = (first, 0.0)
+        self.reporter.step_progress('power-set-state', 0.2)
+        self.assertEqual(first, self.progress())
+        self.reporter.step_progress('power-set-state', 7)
+        self.assertEqual(int(100 / self.atoms), self.progress())
+        self.assertEqual([], db_tasks.list_events(self.task.uuid))
+
+    def test_nothing_once_the_claim_is_lost(self):
+        class Lost:
+            lost = True
+        self.reporter.claim = Lost()
+        self.reporter.step_progress('power-set-state', 0.5)
+        self.assertEqual(0, self.progress() or 0)
+
+
 class _Peek(task_base.Task):
     """A step that records what other connections see while it runs."""
 
