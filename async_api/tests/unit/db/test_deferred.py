@@ -151,8 +151,8 @@ class TestHeldSaves(HeldSavesTestCase):
     def test_reads_with_nothing_held_commit_nothing(self):
         commits = self.count_commits()
         with deferred.holding(self.bind):
-            self.assertEqual('PENDING',
-                             self.conn.get_atom_details('atom-1').state)
+            self.assertEqual('step',
+                             self.conn.get_atom_details('atom-1').name)
             self.assertEqual([], commits)
             self.save_atom('RUNNING')
             self.conn.get_atom_details('atom-1')
