@@ -180,7 +180,7 @@ def lane_resources(resource_uuid, resources=()):
     return ordered
 
 
-def accept(values, resources, limit=0):
+def accept(values, resources, limit=0, on_head=None):
     """Insert a task with its places in the lanes of ``resources``.
 
     The task is ``pending`` (with ``posted_at`` set: its poster is on the
@@ -189,6 +189,10 @@ def accept(values, resources, limit=0):
     :param values: the task's columns; ``state`` is decided here.
     :param resources: every resource the task works on.
     :param limit: the most unfinished tasks per lane (0: no limit).
+    :param on_head: called as ``on_head(connection, task)`` inside the
+        transaction when the task is pending (posting it there, see
+        :class:`async_api.tasks.posting.WithinAccept`); what it raises
+        stores nothing.
     :raises ResourceQueueFull: a lane is full; nothing is stored.
     """
     row = _task_row(dict(values, state=states.QUEUED))
@@ -212,13 +216,17 @@ def accept(values, resources, limit=0):
             for uuid in resources])
         # With every lane locked no earlier place can appear: what is
         # seen here is the truth, and a head goes out pending at once.
-        if _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None:
+        head = _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None
+        if head:
             row['state'] = states.PENDING
             row['posted_at'] = row['updated_at'] = timeutils.utcnow()
             _HEAD_NOW.execute(conn, {'b_task': task_id,
                                      'b_now': row['posted_at']})
         outbox.record(conn, row['uuid'], [(outbox.ACCEPTED, None)])
-    return models.Task(id=task_id, **row)
+        task = models.Task(id=task_id, **row)
+        if head and on_head is not None:
+            on_head(conn, task)
+    return task
 
 
 def promote(task_id):

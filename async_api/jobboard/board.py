@@ -329,24 +329,36 @@ class SQLAlchemyJobBoard(base.JobBoard):
             the transaction that inserts the job: rows of the caller's on
             the board's database that must commit with it, or not at all.
         """
+        engine = self._checked_engine()
+        with exceptions.translate_failures('posting job %s' % name):
+            with engine.begin() as conn:
+                job = self.post_within(conn, name, book=book,
+                                       details=details, priority=priority)
+                if also is not None:
+                    also(conn, job.uuid)
+        self.announce()
+        return job
+
+    def post_within(self, conn, name, book=None, details=None,
+                    priority=base.JobPriority.NORMAL):
+        """Insert a job in the caller's transaction, on ``conn`` (the
+        board's database).
+
+        The job is on the board once the caller commits; the caller then
+        calls :meth:`announce`. Database errors are the caller's to
+        handle, with the rest of its transaction.
+        """
         job_uuid = uuidutils.generate_uuid()
         priority = base.JobPriority.convert(priority)
         details = details or {}
         book_uuid = book.uuid if book is not None else None
         book_name = book.name if book is not None else None
-        engine = self._checked_engine()
-        with exceptions.translate_failures('posting job %s' % name):
-            with engine.begin() as conn:
-                returning = bool(conn.dialect.insert_returning)
-                result = stmts.run(conn, stmts.insert(
-                    self._path, job_uuid, name,
-                    sql_job.priority_rank(priority), jsonutils.dumps(details),
-                    book_uuid, book_name, returning=returning))
-                sequence = (result.scalar() if returning
-                            else result.lastrowid)
-                if also is not None:
-                    also(conn, job_uuid)
-        self._channel.notify()
+        returning = bool(conn.dialect.insert_returning)
+        result = stmts.run(conn, stmts.insert(
+            self._path, job_uuid, name, sql_job.priority_rank(priority),
+            jsonutils.dumps(details), book_uuid, book_name,
+            returning=returning))
+        sequence = result.scalar() if returning else result.lastrowid
         book_data = None
         if book is not None:
             book_data = {'uuid': book_uuid, 'name': book_name}
@@ -354,6 +366,11 @@ class SQLAlchemyJobBoard(base.JobBoard):
             self, name, sequence, job_uuid, priority, details=details,
             created_on=timeutils.utcnow(), backend=self._persistence,
             book=book, book_data=book_data)
+
+    def announce(self):
+        """Say a job was posted: an idle conductor of this process looks
+        at once (those of other processes see it at their next poll)."""
+        self._channel.notify()
 
     @base.check_who
     def claim(self, job, who, expiry=None):

@@ -119,6 +119,50 @@ def _post_at_once(board, persistence, task, operation):
     return job
 
 
+class WithinAccept:
+    """Posts a fresh task inside the transaction that accepts it.
+
+    On one database (the embedded default) the task's row, its places in
+    the lanes, its logbook, its job and the task's record of the job all
+    commit together: an accept commits once, and a failure stores none
+    of it (the client is told, and nothing waits for the reconciler).
+    Call it as the accept's ``on_head`` hook; once that transaction has
+    committed, :meth:`announce`.
+    """
+
+    def __init__(self, board, persistence, operation):
+        self._board = board
+        self._persistence = persistence
+        self._operation = operation
+        #: The job posted, once the hook ran.
+        self.job = None
+
+    def __call__(self, connection, task):
+        book = _new_logbook(task, self._operation)
+        with contextlib.closing(self._persistence.get_connection()) as conn:
+            conn.insert_logbook(connection, book)
+        job = self._board.post_within(connection, task.uuid, book=book,
+                                      details=_details(task))
+        db_tasks.set_job(task.uuid, job.uuid, connection=connection)
+        task.job_uuid = job.uuid
+        self.job = job
+
+    def announce(self):
+        """Wake an idle conductor: the job is on the board now."""
+        if self.job is not None:
+            self._board.announce()
+
+
+def within_accept(conf, operation):
+    """A :class:`WithinAccept` for ``operation``, or None where the board,
+    the logbooks and the tasks are not on one database."""
+    board = board_factory.board(conf)
+    persistence = persistence_factory.persistence(conf)
+    if not _one_database(board, persistence):
+        return None
+    return WithinAccept(board, persistence, operation)
+
+
 def post_and_record(conf, task, operation, fresh=False):
     """Post ``task`` and record its job on it; returns the job or None.
 

@@ -6,7 +6,8 @@ same guarantees. It never waits on a conductor.
 
 A task takes its place in the lane of each resource it works on
 (:mod:`async_api.db.lanes`). At the head of them all it is stored
-``pending`` and posted at once; otherwise it is stored ``queued`` and is
+``pending`` and posted at once (in the same transaction where the board
+shares the tasks' database); otherwise it is stored ``queued`` and is
 posted when the task before it finishes.
 """
 
@@ -117,11 +118,18 @@ def _accept(conf, context, operation, resources, params, task_uuid):
     if task_uuid is not None:
         values['uuid'] = task_uuid
     limit = conf.async_api_lanes.max_queued_per_resource
+    # Posted in the accept's own transaction where everything shares one
+    # database; elsewhere after it, below.
+    within = posting.within_accept(conf, operation)
     try:
-        task = db_lanes.accept(values, resources, limit=limit)
+        task = db_lanes.accept(values, resources, limit=limit,
+                               on_head=within)
     except db_exc.DBDuplicateEntry:
         # Created by an earlier holder of the same reservation.
         return db_tasks.get_task(task_uuid)
+    if within is not None and within.job is not None:
+        within.announce()
+        return task
     if task.state == states.QUEUED:
         # The task before it may have finished since our check, before
         # our commit: look again now that the task is visible to all.
@@ -134,9 +142,10 @@ def _accept(conf, context, operation, resources, params, task_uuid):
             LOG.exception('Could not promote task %s after accepting it; '
                           'the reconciler will', task.uuid)
         return task
-    # The task is committed before its job is posted: if posting fails (or
-    # this process dies first), the task stays pending with no job, and
-    # the conductors' reconciler posts it again.
+    # On a board of its own database, the task is committed before its
+    # job is posted: if posting fails (or this process dies first), the
+    # task stays pending with no job, and the conductors' reconciler
+    # posts it again.
     job = posting.post_and_record(conf, task, operation, fresh=True)
     if job is not None:
         task.job_uuid = task.job_uuid or job.uuid

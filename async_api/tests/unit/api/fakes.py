@@ -32,6 +32,10 @@ class Operations(fixtures.Fixture):
         self.post = self.useFixture(fixtures.MockPatch(
             'async_api.tasks.posting.post',
             return_value=mock.Mock(uuid='job-uuid'))).mock
+        # Every post through the faked one, none within the accept's
+        # transaction.
+        self.useFixture(fixtures.MockPatch(
+            'async_api.tasks.posting.within_accept', return_value=None))
 
 
 def make_task(resource_uuid, state=states.PENDING, **values):

@@ -45,6 +45,9 @@ class LanesTestCase(base.TestCase):
         self.posted = []
         self.useFixture(fixtures.MockPatch(
             'async_api.tasks.posting.post', side_effect=self._post))
+        # Every post through _post, none within the accept's transaction.
+        self.useFixture(fixtures.MockPatch(
+            'async_api.tasks.posting.within_accept', return_value=None))
         self.context = oslo_context.RequestContext(project_id='p1')
         self.a, self.b, self.c = (uuidutils.generate_uuid()
                                   for _ in range(3))

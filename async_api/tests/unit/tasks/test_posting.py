@@ -5,7 +5,6 @@ import contextlib
 
 import fixtures
 import sqlalchemy as sa
-from taskflow import exceptions as tf_exc
 
 from async_api.baremetal import conf as async_conf
 from async_api.db import tasks as db_tasks
@@ -14,6 +13,8 @@ from async_api.tasks import posting
 from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from flows import power
+
+_set_job = db_tasks.set_job
 
 
 class TestOneDatabase(test_service.ServiceTestCase):
@@ -37,13 +38,13 @@ class TestOneDatabase(test_service.ServiceTestCase):
         with contextlib.closing(self.persistence.get_connection()) as conn:
             return conn.get_logbook(posting.book_uuid(task.uuid))
 
-    def test_logbook_job_and_record_commit_together(self):
+    def test_the_accept_commits_once(self):
         node = self.make_node()
         del self.commits[:]
         task = self.submit(node)
-        # The accept (lane and task row), then the post: two commits
-        # where logbook, job and record each had one of their own.
-        self.assertEqual(2, len(self.commits))
+        # Task row, lane, logbook, job and the task's record of the job:
+        # one commit, where the accept and the post had one each.
+        self.assertEqual(1, len(self.commits))
         (job,) = list(self.poster.iterjobs())
         self.assertEqual(job.uuid, db_tasks.get_task(task.uuid).job_uuid)
         self.assertEqual(job.uuid, task.job_uuid)
@@ -53,16 +54,23 @@ class TestOneDatabase(test_service.ServiceTestCase):
         row = self.wait_for(task)
         self.assertEqual(states.SUCCEEDED, row.state, row.error)
 
-    def test_a_failure_commits_none_of_it(self):
+    def test_a_failure_stores_none_of_it(self):
         self.useFixture(fixtures.MockPatch(
             'async_api.db.tasks.set_job',
             side_effect=sa.exc.OperationalError('UPDATE', {}, 'gone')))
-        task = self.submit(self.make_node())
-        # Accepted all the same: the reconciler posts it.
-        self.assertEqual(states.PENDING, task.state)
-        self.assertIsNone(db_tasks.get_task(task.uuid).job_uuid)
+        node = self.make_node()
+        self.assertRaises(sa.exc.OperationalError, self.submit, node)
+        # Not accepted: no task, no place in the lane, no job, no book.
+        self.assertEqual([], db_tasks.list_tasks({'resource_uuid': node.uuid}))
         self.assertEqual(0, self.poster.job_count)
-        self.assertRaises(tf_exc.NotFound, self.logbook, task)
+        with self.db.database.engine.connect() as conn:
+            for table in ('async_api_task_lanes', 'async_api_flow_logbooks'):
+                self.assertEqual(0, conn.execute(sa.text(
+                    'SELECT count(*) FROM %s' % table)).scalar(), table)
+        # The lane is free: the next accept on the node is its head.
+        self.useFixture(fixtures.MockPatch(
+            'async_api.db.tasks.set_job', wraps=_set_job))
+        self.assertEqual(states.PENDING, self.submit(node).state)
 
     def test_a_task_posted_again_resumes_its_logbook(self):
         task = self.submit(self.make_node())
