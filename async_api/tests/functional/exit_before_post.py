@@ -5,10 +5,14 @@
     python -m async_api.tests.functional.exit_before_post TRIGGER MODULE \
         [ARGS...]
 
-Runs ``MODULE.main()`` with ``ARGS`` as its command line, with
-:func:`async_api.tasks.posting.post` patched: once the file ``TRIGGER``
-exists, the next post removes it and ends the process at once
-(``os._exit``), as a crash between a task's commit and its post would.
+Runs ``MODULE.main()`` with ``ARGS`` as its command line, with the
+posts of :mod:`async_api.tasks.posting` patched: once the file
+``TRIGGER`` exists, the next post removes it and ends the process at
+once (``os._exit``). A post after the task's commit
+(:func:`~async_api.tasks.posting.post`) dies as a crash between the two
+would; a post inside the accept's own transaction
+(:class:`~async_api.tasks.posting.WithinAccept`, on one database) dies
+before anything of the task is committed.
 """
 
 import importlib
@@ -25,10 +29,7 @@ LOG = log.getLogger(__name__)
 EXIT_STATUS = 17
 
 
-def patch_post(trigger):
-    """Make :func:`posting.post` exit before posting once ``trigger`` is."""
-    post = posting.post
-
+def _exiting(trigger, post):
     def exit_before_post(*args, **kwargs):
         try:
             os.unlink(trigger)
@@ -36,9 +37,15 @@ def patch_post(trigger):
             return post(*args, **kwargs)
         LOG.warning('Test fault: exiting before posting')
         os._exit(EXIT_STATUS)
+    return exit_before_post
 
+
+def patch_post(trigger):
+    """Make the posts exit before posting once ``trigger`` exists."""
     # post_and_record, the only caller, looks post up in its module.
-    posting.post = exit_before_post
+    posting.post = _exiting(trigger, posting.post)
+    posting.WithinAccept.__call__ = _exiting(
+        trigger, posting.WithinAccept.__call__)
 
 
 def main():
