@@ -12,6 +12,7 @@ measurements.
 """
 
 import os
+import socket
 import threading
 
 from gunicorn.app import base
@@ -98,13 +99,32 @@ def options(conf, prog):
     }
 
 
+def check_address(host, port):
+    """Raise CannotListen if ``host``:``port`` cannot be bound now.
+
+    gunicorn's arbiter tries a taken address five times, a second apart,
+    logging each attempt, then exits: looked at first, a taken port is
+    one line naming the options to change.
+    """
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # As gunicorn binds: a port left in TIME_WAIT is not taken.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as e:
+            raise wsgi_server.CannotListen.at(host, port, e)
+
+
 def serve(conf, prog, make_app, when_ready=None):
     """Run the workers until told to stop (SIGTERM, SIGINT).
 
     :param make_app: builds the WSGI app.
     :param when_ready: called with the listening ``(host, port)`` once
         the workers are being started.
+    :raises CannotListen: the address is taken or refused.
     """
+    check_address(conf.api.host_ip, conf.api.port)
     settings = options(conf, prog)
     if when_ready is not None:
         settings['when_ready'] = (

@@ -103,6 +103,13 @@ def bounded_writes(app, slots):
 class CannotListen(Exception):
     """The API's address is taken or refused (``[api]host_ip``/``port``)."""
 
+    @classmethod
+    def at(cls, host, port, error):
+        # Another service on the port, most often: a traceback would bury
+        # the options to change.
+        return cls('cannot listen on %s:%s (set [api]host_ip and '
+                   '[api]port): %s' % (host, port, error.strerror or error))
+
 
 class WSGIServer:
     """Serve ``app`` on ``host``:``port`` (0 picks a free port), or on
@@ -135,11 +142,7 @@ class WSGIServer:
             try:
                 self._servers = [_Server(app, map=self._map, adj=adj)]
             except OSError as e:
-                # Another service on the port, most often: a traceback
-                # would bury the option to change.
-                raise CannotListen(
-                    'cannot listen on %s:%s (set [api]host_ip and '
-                    '[api]port): %s' % (host, port, e.strerror or e))
+                raise CannotListen.at(host, port, e)
         self._server = self._servers[0]
         self._thread = None
 

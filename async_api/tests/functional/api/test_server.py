@@ -257,7 +257,7 @@ class TestWSGIModule(base.ServiceTestCase):
 
 class TestTakenPort(testtools.TestCase):
 
-    def test_all_says_which_options_to_change(self):
+    def says_which_options_to_change(self, command):
         state_path = self.useFixture(fixtures.TempDir()).path
         with socket.socket() as taken:
             taken.bind(('127.0.0.1', 0))
@@ -269,11 +269,19 @@ class TestTakenPort(testtools.TestCase):
                     'api': {'host_ip': '127.0.0.1', 'port': port},
                     'async_api_conductor': {'workers': 1}})
             found = subprocess.run(
-                [sys.executable, '-m', 'async_api.baremetal.command.all',
-                 '--config-file', config_file],
+                [sys.executable, '-m', 'async_api.baremetal.command.'
+                 + command, '--config-file', config_file],
                 capture_output=True, text=True, timeout=120)
         self.assertEqual(1, found.returncode, found.stderr)
-        self.assertNotIn('Traceback', found.stderr)
-        self.assertIn('async-api-all: cannot listen on 127.0.0.1:%d (set '
+        self.assertIn('async-api-%s: cannot listen on 127.0.0.1:%d (set '
                       '[api]host_ip and [api]port): Address already in use'
-                      % port, found.stderr)
+                      % (command, port), found.stderr)
+        # Nothing else: no traceback, nor gunicorn's five attempts.
+        self.assertNotIn('Traceback', found.stderr)
+        self.assertNotIn('Connection in use', found.stderr)
+
+    def test_all_says_which_options_to_change(self):
+        self.says_which_options_to_change('all')
+
+    def test_api_says_which_options_to_change(self):
+        self.says_which_options_to_change('api')
