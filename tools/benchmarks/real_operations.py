@@ -34,7 +34,12 @@ other). Every task must succeed, or the run fails. Run from the
 repository root::
 
     python tools/benchmarks/real_operations.py [--operation power] \\
-        [--nodes 200] [--clients 8] [--bmc-delay 0] [--workers N]
+        [--nodes 200] [--clients 8] [--bmc-delay 0] [--workers N] \\
+        [--rounds N]
+
+``--rounds N`` runs every row N times in turns and prints each figure's
+median and range, and each ratio's, taken round by round: one run on a
+shared machine varies by about a tenth.
 """
 
 import argparse
@@ -44,6 +49,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -269,6 +275,20 @@ def _count_finished(url, since):
 
 def engine_round(args, directory):
     """The same flow on a plain serial engine, in-memory persistence."""
+    from async_api.db import engine as db_engine
+
+    try:
+        return _engine_round(args, directory)
+    finally:
+        # The next round's directory gets a database of its own.
+        try:
+            db_engine.current().dispose()
+        except RuntimeError:
+            pass
+        db_engine.set_database(None)
+
+
+def _engine_round(args, directory):
     from taskflow import engines
     from taskflow.persistence.backends import impl_memory
 
@@ -317,21 +337,43 @@ def engine_round(args, directory):
             'CPU ms/task': 1000.0 * cpu / args.nodes}
 
 
-def show(rows):
-    print('%-10s %10s %10s %12s' % ('', 'tasks/s', 'accepts/s',
+def _spread(values):
+    """'median' or 'median (lowest-highest)' of one or more figures."""
+    values = sorted(values)
+    middle = statistics.median(values)
+    if len(values) == 1:
+        return '%.2f' % middle
+    return '%.2f (%.2f-%.2f)' % (middle, values[0], values[-1])
+
+
+def show(rounds):
+    """Print each row's figures: one run's, or over several rounds their
+    median and range; ratios are taken round by round (each round runs
+    its rows one after the other, so a slow spell of the machine hits
+    both sides of a ratio alike)."""
+    names = [name for name, _row in rounds[0]]
+    print('%-10s %22s %22s %22s' % ('', 'tasks/s', 'accepts/s',
                                     'CPU ms/task'))
-    for name, row in rows:
-        print('%-10s %10.1f %10s %12.2f' % (
-            name, row['tasks/s'],
-            '-' if row['accepts/s'] is None else '%.1f' % row['accepts/s'],
-            row['CPU ms/task']))
-    found = dict(rows)
-    if 'engine' in found:
-        print('service / engine tasks/s: %.2f'
-              % (found['service']['tasks/s'] / found['engine']['tasks/s']))
-    if 'loaded' in found:
-        print('loaded / unloaded completions per second: %.2f'
-              % (found['loaded']['tasks/s'] / found['service']['tasks/s']))
+    for name in names:
+        found = [dict(one)[name] for one in rounds]
+        accepts = [row['accepts/s'] for row in found
+                   if row['accepts/s'] is not None]
+        print('%-10s %22s %22s %22s' % (
+            name, _spread(row['tasks/s'] for row in found),
+            _spread(accepts) if accepts else '-',
+            _spread(row['CPU ms/task'] for row in found)))
+
+    def ratio(top, bottom, key):
+        return _spread(dict(one)[top][key] / dict(one)[bottom][key]
+                       for one in rounds)
+    if 'engine' in names:
+        print('service / engine tasks/s: %s'
+              % ratio('service', 'engine', 'tasks/s'))
+        print('service / engine CPU per task: %s'
+              % ratio('service', 'engine', 'CPU ms/task'))
+    if 'loaded' in names:
+        print('loaded / unloaded completions per second: %s'
+              % ratio('loaded', 'service', 'tasks/s'))
 
 
 def main():
@@ -359,19 +401,28 @@ def main():
     parser.add_argument('--max-writes', type=int, default=0,
                         help='[api]max_concurrent_writes (default: the '
                              'service\'s own default)')
+    parser.add_argument('--rounds', type=int, default=1,
+                        help='run every row this many times, in turns, '
+                             'and print medians and ranges (default 1)')
     ARGS = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as directory:
-        rows.append(('service', service_round(ARGS, directory)))
-    if not ARGS.bmc_delay or ARGS.engine_too:
+    if ARGS.rounds < 1:
+        parser.error('--rounds must be at least 1')
+    rounds = []
+    for _ in range(ARGS.rounds):
+        rows = []
         with tempfile.TemporaryDirectory() as directory:
-            rows.append(('engine', engine_round(ARGS, directory)))
-    if ARGS.loaded:
-        with tempfile.TemporaryDirectory() as directory:
-            rows.append(('loaded', loaded_round(ARGS, directory)))
-    print('%s on %d nodes, %d clients, BMC delay %.2f s'
-          % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay))
-    show(rows)
+            rows.append(('service', service_round(ARGS, directory)))
+        if not ARGS.bmc_delay or ARGS.engine_too:
+            with tempfile.TemporaryDirectory() as directory:
+                rows.append(('engine', engine_round(ARGS, directory)))
+        if ARGS.loaded:
+            with tempfile.TemporaryDirectory() as directory:
+                rows.append(('loaded', loaded_round(ARGS, directory)))
+        rounds.append(rows)
+    print('%s on %d nodes, %d clients, BMC delay %.2f s, %d round(s)'
+          % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay,
+             ARGS.rounds))
+    show(rounds)
 
 
 ARGS = None
