@@ -512,8 +512,8 @@ def claim_task_run(uuid, job_uuid):
 def set_job(uuid, job_uuid, connection=None):
     """Record the job just posted for a task, unless one is recorded.
 
-    :param connection: write on it, in its transaction (the post's, see
-        :func:`async_api.tasks.posting.post_and_record`); by default in
+    :param connection: write on it, in its transaction (the accept's,
+        see :class:`async_api.tasks.posting.WithinAccept`); by default in
         a transaction of its own.
     """
     params = {'b_uuid': uuid, 'b_job': job_uuid,

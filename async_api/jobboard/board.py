@@ -322,20 +322,13 @@ class SQLAlchemyJobBoard(base.JobBoard):
         return self._checked_engine()
 
     def post(self, name, book=None, details=None,
-             priority=base.JobPriority.NORMAL, also=None):
-        """Post a job; it is listed after older jobs of its priority.
-
-        :param also: called with the connection and the job's UUID inside
-            the transaction that inserts the job: rows of the caller's on
-            the board's database that must commit with it, or not at all.
-        """
+             priority=base.JobPriority.NORMAL):
+        """Post a job; it is listed after older jobs of its priority."""
         engine = self._checked_engine()
         with exceptions.translate_failures('posting job %s' % name):
             with engine.begin() as conn:
                 job = self.post_within(conn, name, book=book,
                                        details=details, priority=priority)
-                if also is not None:
-                    also(conn, job.uuid)
         self.announce()
         return job
 

@@ -74,21 +74,18 @@ def _details(task):
 def post(conf, task, operation, fresh=False):
     """Save the task's logbook (first post only) and post its job.
 
-    On one database (the embedded default) a fresh task's logbook, its
-    job and the task's record of the job commit in one transaction
-    instead of three; the job's ``recorded`` is then True.
+    (On one database a fresh task is posted in the transaction that
+    accepts it instead: :class:`WithinAccept`.)
 
     :param fresh: the task was accepted just now, so it has no logbook
         yet: do not look for one.
     :returns: the job.
     """
     persistence = persistence_factory.persistence(conf)
-    board = board_factory.board(conf)
-    if fresh and _one_database(board, persistence):
-        return _post_at_once(board, persistence, task, operation)
     with contextlib.closing(persistence.get_connection()) as conn:
         book = _logbook(conn, task, operation, fresh)
-    return board.post(task.uuid, book=book, details=_details(task))
+    return board_factory.board(conf).post(task.uuid, book=book,
+                                          details=_details(task))
 
 
 def _one_database(board, persistence):
@@ -101,22 +98,6 @@ def _one_database(board, persistence):
             # A conductor thread holding writes for its run: they go
             # first, by the paths that know of them.
             and not deferred.is_holding(bind))
-
-
-def _post_at_once(board, persistence, task, operation):
-    # A failure commits none of it: the reconciler posts the task again,
-    # as when any one of the three fails on its own.
-    book = _new_logbook(task, operation)
-
-    def record(connection, job_uuid):
-        with contextlib.closing(persistence.get_connection()) as conn:
-            conn.insert_logbook(connection, book)
-        db_tasks.set_job(task.uuid, job_uuid, connection=connection)
-
-    job = board.post(task.uuid, book=book, details=_details(task),
-                     also=record)
-    job.recorded = True
-    return job
 
 
 class WithinAccept:
@@ -175,8 +156,6 @@ def post_and_record(conf, task, operation, fresh=False):
         LOG.exception('Could not post the job of task %s; the reconciler '
                       'will post it again', task.uuid)
         return None
-    if getattr(job, 'recorded', False) is True:
-        return job
     try:
         db_tasks.set_job(task.uuid, job.uuid)
     except Exception:
