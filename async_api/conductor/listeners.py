@@ -244,14 +244,15 @@ class TaskReporter(listener_base.Listener):
                                 if isinstance(node, tf_atom.Atom)]
         return self._atom_names
 
-    def _progress(self):
+    def _progress(self, share=0.0):
+        """Percent of the flow's atoms finished, plus ``share`` of one."""
         names = self._atoms()
         if not names:
             return 0
         found = self._engine.storage.get_atoms_states(names)
         done = sum(1 for state, _intention in found.values()
                    if state == tf_states.SUCCESS)
-        return int(100 * done / len(names))
+        return int(100 * (done + share) / len(names))
 
     #: Seconds between two writes of a running step's own progress.
     STEP_PROGRESS_INTERVAL = 1.0
@@ -265,14 +266,9 @@ class TaskReporter(listener_base.Listener):
         per :attr:`STEP_PROGRESS_INTERVAL`, only when the percentage
         grows, with no step event.
         """
-        names = self._atoms()
-        if not names or self._lost():
+        if not self._atoms() or self._lost():
             return
-        found = self._engine.storage.get_atoms_states(names)
-        done = sum(1 for state, _intention in found.values()
-                   if state == tf_states.SUCCESS)
-        share = min(max(float(fraction), 0.0), 1.0)
-        progress = int(100 * (done + share) / len(names))
+        progress = self._progress(min(max(float(fraction), 0.0), 1.0))
         now = time.monotonic()
         if (progress <= self._step_progress[0]
                 or now < self._step_progress[1]):
