@@ -64,9 +64,6 @@ _BUMP = direct.Statement(sa.update(_R).where(
     accepted=_R.c.accepted + 1, updated_at=_B('b_now')))
 _NEW_LANE = ('resource_uuid', 'accepted')
 _INSERT_PLACE = direct.Statement(sa.insert(_L), ('task_id', 'resource_uuid'))
-_HEAD_NOW = direct.Statement(sa.update(_T).where(
-    _T.c.id == _B('b_task')).values(
-    state=states.PENDING, posted_at=_B('b_now'), updated_at=_B('b_now')))
 # A task's places, found by its uuid: the finishing write has no id.
 _PLACES_OF_TASK = (_L.c.task_id == sa.select(_T.c.id).where(
     _T.c.uuid == _B('b_uuid')).scalar_subquery())
@@ -180,7 +177,7 @@ def lane_resources(resource_uuid, resources=()):
     return ordered
 
 
-def accept(values, resources, limit=0, on_head=None):
+def accept(values, resources, limit=0, on_head=None, head_values=None):
     """Insert a task with its places in the lanes of ``resources``.
 
     The task is ``pending`` (with ``posted_at`` set: its poster is on the
@@ -193,6 +190,8 @@ def accept(values, resources, limit=0, on_head=None):
         transaction when the task is pending (posting it there, see
         :class:`async_api.tasks.posting.WithinAccept`); what it raises
         stores nothing.
+    :param head_values: more columns, stored only when the task is
+        pending (the job it is about to be posted as, say).
     :raises ResourceQueueFull: a lane is full; nothing is stored.
     """
     row = _task_row(dict(values, state=states.QUEUED))
@@ -202,26 +201,26 @@ def accept(values, resources, limit=0, on_head=None):
         # other's locks in a cycle.
         for uuid in sorted(resources):
             _lock(conn, uuid)
-        if limit:
-            counts = dict(_queue_lengths(len(resources)).execute(
-                conn, direct.in_params('b_resource', resources)).all())
-            for uuid in resources:
-                if counts.get(uuid, 0) >= limit:
-                    raise exception.ResourceQueueFull(
-                        'Resource %s already has %d unfinished tasks, the '
-                        'most it may queue' % (uuid, counts[uuid]))
+        # With every lane locked no place can be added to them: what is
+        # counted here is the truth, and a task whose lanes are all empty
+        # is their head, inserted pending at once (one statement, where
+        # an insert, a look behind it and an update took three).
+        counts = dict(_queue_lengths(len(resources)).execute(
+            conn, direct.in_params('b_resource', resources)).all())
+        for uuid in resources:
+            if limit and counts.get(uuid, 0) >= limit:
+                raise exception.ResourceQueueFull(
+                    'Resource %s already has %d unfinished tasks, the '
+                    'most it may queue' % (uuid, counts[uuid]))
+        head = not any(counts.values())
+        if head:
+            now = timeutils.utcnow()
+            row.update(head_values or {}, state=states.PENDING,
+                       posted_at=now, updated_at=now)
         task_id = _insert_task(conn, row)
         _INSERT_PLACE.executemany(conn, [
             {'task_id': task_id, 'resource_uuid': uuid}
             for uuid in resources])
-        # With every lane locked no earlier place can appear: what is
-        # seen here is the truth, and a head goes out pending at once.
-        head = _IS_BEHIND.execute(conn, {'b_task': task_id}).first() is None
-        if head:
-            row['state'] = states.PENDING
-            row['posted_at'] = row['updated_at'] = timeutils.utcnow()
-            _HEAD_NOW.execute(conn, {'b_task': task_id,
-                                     'b_now': row['posted_at']})
         outbox.record(conn, row['uuid'], [(outbox.ACCEPTED, None)])
         task = models.Task(id=task_id, **row)
         if head and on_head is not None:

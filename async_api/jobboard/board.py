@@ -333,15 +333,18 @@ class SQLAlchemyJobBoard(base.JobBoard):
         return job
 
     def post_within(self, conn, name, book=None, details=None,
-                    priority=base.JobPriority.NORMAL):
+                    priority=base.JobPriority.NORMAL, job_uuid=None):
         """Insert a job in the caller's transaction, on ``conn`` (the
         board's database).
 
         The job is on the board once the caller commits; the caller then
         calls :meth:`announce`. Database errors are the caller's to
         handle, with the rest of its transaction.
+
+        :param job_uuid: the job's uuid, when the caller chose it (to
+            store it elsewhere in the same transaction); a new one if None.
         """
-        job_uuid = uuidutils.generate_uuid()
+        job_uuid = job_uuid or uuidutils.generate_uuid()
         priority = base.JobPriority.convert(priority)
         details = details or {}
         book_uuid = book.uuid if book is not None else None

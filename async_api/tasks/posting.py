@@ -14,6 +14,7 @@ import contextlib
 import uuid
 
 from oslo_log import log
+from oslo_utils import uuidutils
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import models as tf_models
 
@@ -107,8 +108,9 @@ class WithinAccept:
     the lanes, its logbook, its job and the task's record of the job all
     commit together: an accept commits once, and a failure stores none
     of it (the client is told, and nothing waits for the reconciler).
-    Call it as the accept's ``on_head`` hook; once that transaction has
-    committed, :meth:`announce`.
+    Call it as the accept's ``on_head`` hook, with its
+    :attr:`head_values`; once that transaction has committed,
+    :meth:`announce`.
     """
 
     def __init__(self, board, persistence, operation):
@@ -117,16 +119,17 @@ class WithinAccept:
         self._operation = operation
         #: The job posted, once the hook ran.
         self.job = None
+        #: The columns a pending task is inserted with: its job's uuid,
+        #: chosen now, so that the task row needs no update to record it.
+        self.head_values = {'job_uuid': uuidutils.generate_uuid()}
 
     def __call__(self, connection, task):
         book = _new_logbook(task, self._operation)
         with contextlib.closing(self._persistence.get_connection()) as conn:
             conn.insert_logbook(connection, book)
-        job = self._board.post_within(connection, task.uuid, book=book,
-                                      details=_details(task))
-        db_tasks.set_job(task.uuid, job.uuid, connection=connection)
-        task.job_uuid = job.uuid
-        self.job = job
+        self.job = self._board.post_within(
+            connection, task.uuid, book=book, details=_details(task),
+            job_uuid=task.job_uuid)
 
     def announce(self):
         """Wake an idle conductor: the job is on the board now."""

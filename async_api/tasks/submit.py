@@ -122,8 +122,9 @@ def _accept(conf, context, operation, resources, params, task_uuid):
     # database; elsewhere after it, below.
     within = posting.within_accept(conf, operation)
     try:
-        task = db_lanes.accept(values, resources, limit=limit,
-                               on_head=within)
+        task = db_lanes.accept(
+            values, resources, limit=limit, on_head=within,
+            head_values=within.head_values if within is not None else None)
     except db_exc.DBDuplicateEntry:
         # Created by an earlier holder of the same reservation.
         return db_tasks.get_task(task_uuid)

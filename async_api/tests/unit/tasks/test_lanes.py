@@ -281,9 +281,11 @@ class StrandedHead:
 
     def test_finish_during_accept_strands_nothing(self):
         first = self.submit(self.a)
-        paused = _PausedCheck(db_lanes._IS_BEHIND, 'submitter')
-        self.useFixture(fixtures.MockPatchObject(db_lanes, '_IS_BEHIND',
-                                                 paused))
+        # Paused once it has counted the places in the lane (the task
+        # before is one of them).
+        paused = _PausedCheck(db_lanes._queue_lengths(1), 'submitter')
+        self.useFixture(fixtures.MockPatchObject(
+            db_lanes, '_queue_lengths', lambda count: paused))
         self.useFixture(fixtures.MockPatchObject(
             db_lanes, 'is_head', side_effect=sa.exc.OperationalError(
                 'SELECT', {}, Exception('the re-read failed'))))

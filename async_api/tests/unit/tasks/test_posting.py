@@ -2,19 +2,18 @@
 """
 
 import contextlib
+from unittest import mock
 
-import fixtures
 import sqlalchemy as sa
 
 from async_api.baremetal import conf as async_conf
 from async_api.db import tasks as db_tasks
+from async_api.jobboard import board as sql_board
 from async_api.persistence import backend as p_backend
 from async_api.tasks import posting
 from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from flows import power
-
-_set_job = db_tasks.set_job
 
 
 class TestOneDatabase(test_service.ServiceTestCase):
@@ -54,12 +53,37 @@ class TestOneDatabase(test_service.ServiceTestCase):
         row = self.wait_for(task)
         self.assertEqual(states.SUCCEEDED, row.state, row.error)
 
-    def test_a_failure_stores_none_of_it(self):
-        self.useFixture(fixtures.MockPatch(
-            'async_api.db.tasks.set_job',
-            side_effect=sa.exc.OperationalError('UPDATE', {}, 'gone')))
+    def test_the_task_row_is_written_once(self):
         node = self.make_node()
-        self.assertRaises(sa.exc.OperationalError, self.submit, node)
+        statements = []
+
+        def executed(conn, cursor, statement, *args):
+            statements.append(' '.join(statement.split()))
+
+        engine = self.db.database.engine
+        sa.event.listen(engine, 'before_cursor_execute', executed)
+        try:
+            task = self.submit(node)
+        finally:
+            sa.event.remove(engine, 'before_cursor_execute', executed)
+        # Inserted pending, with its job: no update of the row follows.
+        touching = [s for s in statements if 'async_api_tasks' in s
+                    and not s.startswith('SELECT')]
+        self.assertEqual(1, len(touching), touching)
+        self.assertTrue(touching[0].startswith('INSERT'), touching)
+        row = db_tasks.get_task(task.uuid)
+        self.assertEqual(states.PENDING, row.state)
+        self.assertIsNotNone(row.posted_at)
+        (job,) = list(self.poster.iterjobs())
+        self.assertEqual(job.uuid, row.job_uuid)
+
+    def test_a_failure_stores_none_of_it(self):
+        node = self.make_node()
+        # The job's insert, the last write of the accept, fails.
+        with mock.patch.object(
+                sql_board.SQLAlchemyJobBoard, 'post_within',
+                side_effect=sa.exc.OperationalError('INSERT', {}, 'gone')):
+            self.assertRaises(sa.exc.OperationalError, self.submit, node)
         # Not accepted: no task, no place in the lane, no job, no book.
         self.assertEqual([], db_tasks.list_tasks({'resource_uuid': node.uuid}))
         self.assertEqual(0, self.poster.job_count)
@@ -68,8 +92,6 @@ class TestOneDatabase(test_service.ServiceTestCase):
                 self.assertEqual(0, conn.execute(sa.text(
                     'SELECT count(*) FROM %s' % table)).scalar(), table)
         # The lane is free: the next accept on the node is its head.
-        self.useFixture(fixtures.MockPatch(
-            'async_api.db.tasks.set_job', wraps=_set_job))
         self.assertEqual(states.PENDING, self.submit(node).state)
 
     def test_a_task_posted_again_resumes_its_logbook(self):
