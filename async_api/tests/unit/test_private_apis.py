@@ -11,7 +11,8 @@ the ipmi driver rebinds two module globals of pyghmi's private session
 module; the BMC slots read a semaphore's counter;
 async_api/baremetal/wsgi_server.py swaps waitress's error task for one
 that answers JSON, through class attributes of its channel and server.
-async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules.
+async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules
+and ``getfullargspec`` in oslo.middleware's base module.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -205,3 +206,10 @@ class TestPrivateNames(testtools.TestCase):
         for module in argspec_cache.MODULES:
             self.attribute(module, 'getargspec')
         self.attribute(argspec_cache._original, '__call__')
+
+    def test_oslo_middleware_getfullargspec(self):
+        # async_api.api.argspec_cache rebinds it where oslo.middleware
+        # calls it.
+        from async_api.api import argspec_cache
+        for module in argspec_cache.FULL_MODULES:
+            self.attribute(module, 'getfullargspec')
