@@ -226,7 +226,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         """Jobs that were trashed, oldest first, for review."""
         return self._fetch(status=models.TRASHED)
 
-    def wait(self, timeout=None, stopped=None):
+    def wait(self, timeout=None, stopped=None, skip=None):
         """Wait until a claimable job exists; iterate claimable jobs.
 
         The listing holds the first ``wait_limit`` claimable jobs in the
@@ -236,6 +236,11 @@ class SQLAlchemyJobBoard(base.JobBoard):
         a post in this process wakes one at once. Raises NotFound after
         ``timeout`` seconds, or once ``stopped()`` is true after
         :meth:`interrupt`.
+
+        :param skip: ``skip(job_uuid)`` is true for a job the caller will
+            not try (another worker of its process is claiming it): such
+            jobs are left out, and a listing of nothing else is no reason
+            to return, or to wake other boards.
         """
         watch = timeutils.StopWatch(duration=timeout)
         watch.start()
@@ -254,6 +259,8 @@ class SQLAlchemyJobBoard(base.JobBoard):
                 if woken or self._channel.poll_due(self._wait_interval):
                     jobs = self._fetch(only_unclaimed=True,
                                        limit=self._wait_limit)
+                    if skip is not None:
+                        jobs = [job for job in jobs if not skip(job.uuid)]
                     if jobs:
                         # The others may claim the rest.
                         self._channel.wake(len(jobs) - 1)

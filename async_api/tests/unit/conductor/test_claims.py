@@ -2,7 +2,9 @@
 writes."""
 
 import time
+from unittest import mock
 
+from taskflow import exceptions as tf_exc
 import testtools
 
 from async_api.conductor import claims
@@ -90,6 +92,29 @@ class TestClaimLoop(test_service.ServiceTestCase):
             self.assertEqual('succeeded', self.wait_for(task).state)
         self.assertEqual(5, len(calls))
 
+    def test_workers_of_a_process_do_not_race_for_a_job(self):
+        # Every worker of the process listing the same jobs at once: only
+        # one of them tries each job, so no claim is lost.
+        tried = []
+        real = test_service.sql_board.SQLAlchemyJobBoard.claim
+
+        def counting(board, job, who, expiry=None):
+            tried.append(job.uuid)
+            # Slow enough that the other workers list the job meanwhile.
+            time.sleep(0.05)
+            return real(board, job, who, expiry=expiry)
+
+        self.useFixture(test_service.fixtures.MockPatchObject(
+            test_service.sql_board.SQLAlchemyJobBoard, 'claim', counting))
+        self.start(workers=8)
+        tasks = [self.submit(self.make_node()) for _ in range(6)]
+        for task in tasks:
+            self.assertEqual('succeeded', self.wait_for(task).state)
+        self.assertEqual(sorted(set(tried)), sorted(tried))
+        self.assertEqual(6, len(tried))
+        self.wait_board_empty()
+        self.assertEqual(set(), claims.IN_HAND._uuids)
+
     def test_parallel_engine(self):
         self.config(engine='parallel', group='async_api_conductor')
         svc = self.start(workers=1)
@@ -98,10 +123,40 @@ class TestClaimLoop(test_service.ServiceTestCase):
         self.assertEqual('succeeded', row.state, row.error)
 
 
+class TestInHand(testtools.TestCase):
+
+    def test_one_worker_holds_a_job(self):
+        in_hand = claims.InHand()
+        self.assertTrue(in_hand.take('job-1'))
+        self.assertFalse(in_hand.take('job-1'))
+        self.assertTrue(in_hand.take('job-2'))
+        in_hand.drop('job-1')
+        self.assertTrue(in_hand.take('job-1'))
+
+    def test_a_failed_claim_gives_the_job_back(self):
+        loop = claims.ClaimLoop()
+        loop._wait_timeout = mock.Mock(is_stopped=mock.Mock(
+            return_value=False))
+        loop._jobboard = mock.Mock()
+        loop._jobboard.iterjobs.return_value = [_Job('a', uuid='job-a')]
+        loop._jobboard.claim.side_effect = tf_exc.JobFailure('unreachable')
+        loop._name = 'worker'
+        self.assertRaises(tf_exc.JobFailure, loop._next_job, False)
+        self.assertNotIn('job-a', claims.IN_HAND._uuids)
+        loop._jobboard.claim.side_effect = tf_exc.UnclaimableJob('taken')
+        self.assertIsNone(loop._next_job(False))
+        self.assertNotIn('job-a', claims.IN_HAND._uuids)
+        loop._jobboard.claim.side_effect = None
+        self.assertEqual('a', loop._next_job(False).name)
+        self.assertIn('job-a', claims.IN_HAND._uuids)
+        claims.IN_HAND.drop('job-a')
+
+
 class _Job:
-    def __init__(self, name, priority='NORMAL'):
+    def __init__(self, name, priority='NORMAL', uuid=None):
         self.name = name
         self.priority = priority
+        self.uuid = uuid or name
 
 
 class TestSpread(testtools.TestCase):

@@ -190,6 +190,16 @@ class BoardTest(base.TestCase):
         board.claim(job, 'me')
         self.assertRaises(excp.NotFound, board.wait, timeout=0.2)
 
+    def test_wait_leaves_out_skipped_jobs(self):
+        board = jb_fixtures.make_board(self, self.url, wait_interval=0.05)
+        held = board.post('held elsewhere')
+        # Only jobs the caller will try count: none is no reason to return.
+        self.assertRaises(excp.NotFound, board.wait, timeout=0.2,
+                          skip={held.uuid}.__contains__)
+        free = board.post('free')
+        listed = list(board.wait(timeout=5, skip={held.uuid}.__contains__))
+        self.assertEqual([free.uuid], [job.uuid for job in listed])
+
     def test_register_entity(self):
         board = jb_fixtures.make_board(self, self.url)
         conductor = entity.Entity('conductor', 'c-1', {'host': 'h1'})
