@@ -76,40 +76,33 @@ class TestClaimLoop(test_service.ServiceTestCase):
         self.assertLess(time.monotonic() - started, 5)
         self.wait_board_empty()
 
-    def test_no_claims_lost_to_stale_listings(self):
-        calls = []
-        real = test_service.sql_board.SQLAlchemyJobBoard.claim
-
-        def counting(board, job, who, expiry=None):
-            calls.append(job.uuid)
-            return real(board, job, who, expiry=expiry)
-
-        self.useFixture(test_service.fixtures.MockPatchObject(
-            test_service.sql_board.SQLAlchemyJobBoard, 'claim', counting))
-        self.start(workers=1)
-        tasks = [self.submit(self.make_node()) for _ in range(5)]
-        for task in tasks:
-            self.assertEqual('succeeded', self.wait_for(task).state)
-        self.assertEqual(5, len(calls))
-
-    def test_workers_of_a_process_do_not_race_for_a_job(self):
-        # Every worker of the process listing the same jobs at once: only
-        # one of them tries each job, so no claim is lost.
+    def run_counting_claims(self, workers, count, delay=0.0):
+        """Run ``count`` tasks on ``workers``; the uuids of jobs claimed,
+        one entry per claim tried (each taking ``delay`` s more)."""
         tried = []
         real = test_service.sql_board.SQLAlchemyJobBoard.claim
 
         def counting(board, job, who, expiry=None):
             tried.append(job.uuid)
-            # Slow enough that the other workers list the job meanwhile.
-            time.sleep(0.05)
+            time.sleep(delay)
             return real(board, job, who, expiry=expiry)
 
         self.useFixture(test_service.fixtures.MockPatchObject(
             test_service.sql_board.SQLAlchemyJobBoard, 'claim', counting))
-        self.start(workers=8)
-        tasks = [self.submit(self.make_node()) for _ in range(6)]
+        self.start(workers=workers)
+        tasks = [self.submit(self.make_node()) for _ in range(count)]
         for task in tasks:
             self.assertEqual('succeeded', self.wait_for(task).state)
+        return tried
+
+    def test_no_claims_lost_to_stale_listings(self):
+        self.assertEqual(5, len(self.run_counting_claims(1, 5)))
+
+    def test_workers_of_a_process_do_not_race_for_a_job(self):
+        # Every worker of the process listing the same jobs at once (each
+        # claim slow enough that the others list its job meanwhile): only
+        # one of them tries each job, so no claim is lost.
+        tried = self.run_counting_claims(8, 6, delay=0.05)
         self.assertEqual(sorted(set(tried)), sorted(tried))
         self.assertEqual(6, len(tried))
         self.wait_board_empty()
