@@ -13,6 +13,8 @@ async_api/baremetal/wsgi_server.py swaps waitress's error task for one
 that answers JSON, through class attributes of its channel and server.
 async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules
 and ``getfullargspec`` in oslo.middleware's base module.
+async_api/conductor/engines.py and deadlines.py give TaskFlow's action
+engines their own task executor, validation flag check and storage lock.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -29,11 +31,13 @@ from sqlalchemy.engine import base as sa_engine
 from taskflow.conductors.backends import impl_blocking
 from taskflow.conductors.backends import impl_executor
 from taskflow.conductors import base as conductor_base
+from taskflow.engines.action_engine import engine as action_engine
 from taskflow.jobs.backends import impl_etcd
 from taskflow.jobs.backends import impl_redis
 from taskflow.jobs import base as jobs_base
 from taskflow.listeners import base as listener_base
 from taskflow.persistence import base as persistence_base
+from taskflow import storage
 import testtools
 from waitress import channel as waitress_channel
 from waitress import server as waitress_server
@@ -152,6 +156,14 @@ class TestPrivateNames(testtools.TestCase):
         # async_api.conductor.listeners and async_api.persistence.backend
         self.set_in_init(listener_base.Listener, '_engine')
         self.set_in_init(persistence_base.Backend, '_conf')
+
+    def test_taskflow_engines(self):
+        # async_api.conductor.engines and deadlines.load_engine.
+        self.set_in_init(action_engine.ActionEngine, '_validated')
+        self.set_in_init(action_engine.SerialActionEngine, '_task_executor')
+        self.set_in_init(action_engine.ParallelActionEngine,
+                         '_task_executor')
+        self.set_in_init(storage.Storage, '_lock')
 
     def test_sqlalchemy(self):
         # async_api.db.direct runs compiled statements on a cursor.
