@@ -202,7 +202,10 @@ def pool_options(conf):
 def from_conf(conf):
     """The process-wide :class:`Database` for the library's tables.
 
-    Pool and retry settings are read from ``[database]`` by oslo.db itself.
+    On PostgreSQL and MySQL, oslo.db itself reads the pool and retry
+    settings from ``[database]``. A SQLite file ignores them: its pool is
+    the fixed one of :class:`Database` (5 connections and 10 more at
+    need), which measured no slower than larger ones.
     """
     global _DATABASE
     if _DATABASE is None:
