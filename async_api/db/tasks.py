@@ -509,18 +509,15 @@ def claim_task_run(uuid, job_uuid):
     return Run(row[0], row[1] or 0, started_at, row[3])
 
 
-def set_job(uuid, job_uuid, connection=None):
+def set_job(uuid, job_uuid):
     """Record the job just posted for a task, unless one is recorded.
 
-    :param connection: write on it, in its transaction (the accept's,
-        see :class:`async_api.tasks.posting.WithinAccept`); by default in
-        a transaction of its own.
+    In a transaction of its own: a task posted in the transaction that
+    accepts it is inserted with its job's uuid instead
+    (:class:`async_api.tasks.posting.WithinAccept`).
     """
     params = {'b_uuid': uuid, 'b_job': job_uuid,
               'b_now': timeutils.utcnow()}
-    if connection is not None:
-        _SET_JOB.execute(connection, params)
-        return
     with engine.current().engine.begin() as conn:
         _SET_JOB.execute(conn, params)
 
