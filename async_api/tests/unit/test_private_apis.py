@@ -15,6 +15,8 @@ async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules
 and ``getfullargspec`` in oslo.middleware's base module.
 async_api/conductor/engines.py and deadlines.py give TaskFlow's action
 engines their own task executor, validation flag check and storage lock.
+The release notes' Sphinx configuration (releasenotes/source/conf.py)
+wraps reno's private change aggregator to read one merge reno refuses.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -218,6 +220,17 @@ class TestPrivateNames(testtools.TestCase):
         for module in argspec_cache.MODULES:
             self.attribute(module, 'getargspec')
         self.attribute(argspec_cache._original, '__call__')
+
+    def test_reno_change_aggregator(self):
+        # releasenotes/source/conf.py wraps it, and reads the change
+        # types of dulwich's tree diffs.
+        from dulwich import diff_tree
+        from reno import scanner
+        self.attribute(scanner, '_ChangeAggregator')
+        if hasattr(scanner, '_ChangeAggregator'):
+            self.method(scanner._ChangeAggregator, 'aggregate_changes',
+                        ('walk_entry', 'changes'), exact=True)
+        self.attribute(diff_tree, 'CHANGE_ADD')
 
     def test_oslo_middleware_getfullargspec(self):
         # async_api.api.argspec_cache rebinds it where oslo.middleware
