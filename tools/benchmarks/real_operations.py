@@ -350,12 +350,15 @@ def show(rounds):
     """Print each row's figures: one run's, or over several rounds their
     median and range; ratios are taken round by round (each round runs
     its rows one after the other, so a slow spell of the machine hits
-    both sides of a ratio alike)."""
-    names = [name for name, _row in rounds[0]]
+    both sides of a ratio alike).
+
+    :param rounds: one ``{row name: figures}`` per round, rows in order.
+    """
+    names = list(rounds[0])
     print('%-10s %22s %22s %22s' % ('', 'tasks/s', 'accepts/s',
                                     'CPU ms/task'))
     for name in names:
-        found = [dict(one)[name] for one in rounds]
+        found = [one[name] for one in rounds]
         accepts = [row['accepts/s'] for row in found
                    if row['accepts/s'] is not None]
         print('%-10s %22s %22s %22s' % (
@@ -364,8 +367,7 @@ def show(rounds):
             _spread(row['CPU ms/task'] for row in found)))
 
     def ratio(top, bottom, key):
-        return _spread(dict(one)[top][key] / dict(one)[bottom][key]
-                       for one in rounds)
+        return _spread(one[top][key] / one[bottom][key] for one in rounds)
     if 'engine' in names:
         print('service / engine tasks/s: %s'
               % ratio('service', 'engine', 'tasks/s'))
@@ -409,15 +411,15 @@ def main():
         parser.error('--rounds must be at least 1')
     rounds = []
     for _ in range(ARGS.rounds):
-        rows = []
+        rows = {}
         with tempfile.TemporaryDirectory() as directory:
-            rows.append(('service', service_round(ARGS, directory)))
+            rows['service'] = service_round(ARGS, directory)
         if not ARGS.bmc_delay or ARGS.engine_too:
             with tempfile.TemporaryDirectory() as directory:
-                rows.append(('engine', engine_round(ARGS, directory)))
+                rows['engine'] = engine_round(ARGS, directory)
         if ARGS.loaded:
             with tempfile.TemporaryDirectory() as directory:
-                rows.append(('loaded', loaded_round(ARGS, directory)))
+                rows['loaded'] = loaded_round(ARGS, directory)
         rounds.append(rows)
     print('%s on %d nodes, %d clients, BMC delay %.2f s, %d round(s)'
           % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay,
