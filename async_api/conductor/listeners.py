@@ -40,7 +40,8 @@ their subflow before a retry: suspending at the atom's FAILURE is the one
 place to stop that without changing the flows. A step's start that cannot
 be reported for an outage suspends the engine too (the step may still run
 once, unreported: TaskFlow schedules it before telling listeners, and
-steps are idempotent), and so does the flow's start.
+steps are idempotent), and so does the flow's start. However the flow
+then ends, a run that met an outage reports no outcome.
 
 The outcome is decided from the flow's own final state, so it is the same
 whichever conductor finishes the job. TaskFlow's notifier swallows
@@ -417,6 +418,18 @@ class TaskReporter(listener_base.Listener):
     # Flow ---------------------------------------------------------------
 
     def _flow_receiver(self, state, details):
+        if self.outage is not None and state in (tf_states.REVERTED,
+                                                 tf_states.FAILURE):
+            # No verdict: the run met an outage, so its job is left for
+            # another attempt whatever the flow says. TaskFlow calls a
+            # suspended flow "reverted" when a retry controller took its
+            # failed step over, though no revert ran; a revert may fail
+            # for the outage itself. The next attempt decides (TaskFlow
+            # starts a reverted flow over).
+            LOG.info('Task %s: flow %s after an outage is not its '
+                     'outcome; its job is left for another attempt',
+                     self.task_uuid, state)
+            return
         try:
             if state == tf_states.RUNNING:
                 self._started()

@@ -444,6 +444,72 @@ class TestOutageSuspends(base.FlowTestCase):
         # TaskFlow had scheduled the step already; the next one never ran.
         self.assertNotIn(('run', 'two'), log)
 
+    def test_outage_under_a_retry_controller_suspends(self):
+        # The step's start cannot be reported, then the step itself meets
+        # the outage, under the retry controller that every BMC step has.
+        node = self.make_node()
+        task = self.make_task(node, 'on')
+        log = []
+        outage = db_exc.DBConnectionError('attempt to write a readonly '
+                                          'database')
+        flow = linear_flow.Flow('outage').add(
+            _Step('one', log),
+            linear_flow.Flow('two-retry', retry=common.BMCRetry(
+                'two-retry', 2, 0)).add(_Step('two', log, [outage])))
+        backend = impl_memory.MemoryBackend()
+        engine = taskflow.engines.load(flow, engine='serial',
+                                       backend=backend)
+        reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
+        real = db_tasks.report
+
+        def report(uuid, values, **kwargs):
+            event = kwargs.get('event') or {}
+            if event.get('event') == 'two' and event.get(
+                    'state') == 'started':
+                raise db_exc.DBConnectionError('readonly database')
+            return real(uuid, values, **kwargs)
+
+        with fixtures.MockPatchObject(db_tasks, 'report', report):
+            with reporter:
+                engine.run()
+        self.assertEqual(tf_states.SUSPENDED, engine.storage.get_flow_state())
+        self.assertEqual('two', reporter.outage[0])
+        self.assertIsNone(reporter.outcome)
+        self.assertFalse(reporter.report_failed)
+        self.assertEqual('running', db_tasks.get_task(task.uuid).state)
+        self.assertNotIn(('revert', 'one'), log)
+        reporter.repair()
+        # The next attempt runs the flow to its end.
+        again = taskflow.engines.load(
+            flow, flow_detail=engine.storage._flowdetail, backend=backend,
+            engine='serial')
+        with listeners.TaskReporter(again, task.uuid, host='c2'):
+            again.run()
+        self.assertEqual('succeeded', db_tasks.get_task(task.uuid).state)
+        self.assertEqual(('run', 'two'), log[-1])
+
+    def test_a_flow_ended_after_an_outage_is_no_verdict(self):
+        # Once the run met an outage its job is left for another attempt,
+        # however the flow ends: TaskFlow calls a suspended flow whose
+        # failed step a retry controller took over "reverted" although no
+        # revert ran, and a revert that met the outage may fail. The next
+        # attempt decides; nothing final is written now.
+        for final in (tf_states.REVERTED, tf_states.FAILURE):
+            node = self.make_node()
+            task = self.make_task(node, 'on')
+            engine = taskflow.engines.load(
+                linear_flow.Flow('f').add(_Step('one', [])),
+                engine='serial')
+            reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
+            reporter._suspend_for_outage(
+                'one', db_exc.DBConnectionError('readonly database'))
+            reporter._flow_receiver(final, {})
+            self.assertIsNone(reporter.outcome, final)
+            self.assertFalse(reporter.report_failed, final)
+            row = db_tasks.get_task(task.uuid)
+            self.assertNotIn(row.state, ('failed', 'error'), final)
+            self.assertIsNone(db_nodes.get_node(node.uuid).last_error)
+
 
 class _DatabaseFailure(task_base.Task):
     """Fails as a database error does: SQL and parameters in its text."""
