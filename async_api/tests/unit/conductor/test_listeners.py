@@ -356,6 +356,19 @@ class _Step(task_base.Task):
         self.log.append(('revert', self.name))
 
 
+def _start_unreported(step):
+    """A fixture: the report of ``step``'s start meets a disconnect."""
+    real = db_tasks.report
+
+    def report(uuid, values, **kwargs):
+        event = kwargs.get('event') or {}
+        if event.get('event') == step and event.get('state') == 'started':
+            raise db_exc.DBConnectionError('connection refused')
+        return real(uuid, values, **kwargs)
+
+    return fixtures.MockPatchObject(db_tasks, 'report', report)
+
+
 class TestOutageSuspends(base.FlowTestCase):
     """A step that meets an outage pauses the flow; nothing is reverted."""
 
@@ -426,17 +439,7 @@ class TestOutageSuspends(base.FlowTestCase):
             _Step('one', log), _Step('two', log))
         engine = taskflow.engines.load(flow, engine='serial')
         reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
-        real = db_tasks.report
-
-        def report(uuid, values, **kwargs):
-            event = kwargs.get('event') or {}
-            if event.get('event') == 'one' and event.get(
-                    'state') == 'started':
-                raise db_exc.DBConnectionError('connection refused')
-            return real(uuid, values, **kwargs)
-
-        self.useFixture(fixtures.MockPatchObject(db_tasks, 'report',
-                                                 report))
+        self.useFixture(_start_unreported('one'))
         with reporter:
             engine.run()
         self.assertEqual(tf_states.SUSPENDED, engine.storage.get_flow_state())
@@ -460,16 +463,7 @@ class TestOutageSuspends(base.FlowTestCase):
         engine = taskflow.engines.load(flow, engine='serial',
                                        backend=backend)
         reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
-        real = db_tasks.report
-
-        def report(uuid, values, **kwargs):
-            event = kwargs.get('event') or {}
-            if event.get('event') == 'two' and event.get(
-                    'state') == 'started':
-                raise db_exc.DBConnectionError('readonly database')
-            return real(uuid, values, **kwargs)
-
-        with fixtures.MockPatchObject(db_tasks, 'report', report):
+        with _start_unreported('two'):
             with reporter:
                 engine.run()
         self.assertEqual(tf_states.SUSPENDED, engine.storage.get_flow_state())
