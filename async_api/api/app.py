@@ -31,6 +31,7 @@ from async_api.api import errors
 from async_api.api import health
 from async_api.api import hooks
 from async_api.api import idempotency
+from async_api.api import pecan_request
 from async_api import notifications
 
 argspec_cache.install()
@@ -43,6 +44,9 @@ PECAN_CONFIG = {
     'force_canonical': False,
     # A resource named "web.json" is a name, not a request for JSON.
     'guess_content_type_from_ext': False,
+    # Pecan's request, without its guard on every attribute read where
+    # the request was checked once (see the module).
+    'request_cls': pecan_request.request,
 }
 
 

@@ -28,6 +28,10 @@ import json
 from async_api.common import exception
 
 _METHODS = frozenset(('POST', 'PUT', 'PATCH'))
+#: Set in the environ once the body is checked (or dropped): nothing
+#: downstream needs to guard its decoding (see
+#: :mod:`async_api.api.pecan_request`).
+ENV_CHECKED = 'async_api.body_checked'
 _JSON_TYPES = ('application/json',)
 
 
@@ -132,4 +136,5 @@ class JsonBodyMiddleware:
         environ['CONTENT_LENGTH'] = str(len(raw))
         if not raw:
             environ.pop('CONTENT_TYPE', None)
+        environ[ENV_CHECKED] = True
         return self.app(environ, start_response)
