@@ -4,8 +4,8 @@ Pecan's own request class wraps every attribute read in a ``try`` so
 that a URL, a cookie or a body that is not UTF-8 answers 400 instead of
 raising ``UnicodeDecodeError`` wherever WebOb first decodes it. An
 accept makes some 250 such reads (WebOb's properties read ``environ``
-through it too): measured in turns in one process, a tenth of an
-accept's CPU.
+through it too): measured in turns in one process, about 6 % of an
+accept's CPU (1 to 14 % in three runs).
 
 :func:`request` checks once, when Pecan builds the request, what WebOb
 would decode: the path and the query string must be UTF-8 once
