@@ -17,6 +17,12 @@ the service's own database class: what the server and the database
 allow, without the API. Targets: at 32 clients p99 <= 4 x p50 and
 requests/s >= 0.5 x the ceiling.
 
+Also printed: the CPU (user + system, from /proc) the deployment's
+processes spent per request, and the ceiling's as a share of it, the
+capacity per core that requests/s shows only when the machine is quiet.
+For ``async-api-all`` it includes its conductors running the tasks it
+accepted.
+
 Run from the repository root::
 
     python tools/benchmarks/accept.py [--seconds 5] [--rounds 1]
@@ -38,6 +44,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from real_operations import cpu_seconds
 
 CLIENTS = (1, 8, 32)
 DEPLOYMENTS = (
@@ -200,6 +208,30 @@ def run(port, clients, seconds, paths, headers):
     return flat, len(flat) / elapsed
 
 
+def tree_cpu_seconds(pid):
+    """CPU seconds of process ``pid`` and of its descendants (workers)."""
+    total = cpu_seconds(pid)
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+            children = [int(child) for child in f.read().split()]
+    except OSError:
+        children = []
+    for child in children:
+        try:
+            total += tree_cpu_seconds(child)
+        except OSError:
+            pass  # Gone since listed.
+    return total
+
+
+def timed_run(pid, *args):
+    """run() with the CPU ms per request of ``pid``'s processes."""
+    cpu = tree_cpu_seconds(pid)
+    latencies, rate = run(*args)
+    cpu = tree_cpu_seconds(pid) - cpu
+    return latencies, rate, 1000.0 * cpu / max(len(latencies), 1)
+
+
 def percentile(values, share):
     return values[min(len(values) - 1, int(share * len(values)))]
 
@@ -215,9 +247,10 @@ def measure(label, kind, api, args, headers):
                      for node in make_nodes(directory, args.nodes)]
         rows = []
         for clients in CLIENTS:
-            rounds = [run(port, clients, args.seconds, paths, headers)
+            rounds = [timed_run(process.pid, port, clients, args.seconds,
+                                paths, headers)
                       for _ in range(args.rounds)]
-            if not all(latencies for latencies, _rate in rounds):
+            if not all(latencies for latencies, _rate, _cpu in rounds):
                 raise SystemExit('accept.py: no fresh node left for %s at '
                                  '%d clients; raise --nodes'
                                  % (label, clients))
@@ -226,7 +259,8 @@ def measure(label, kind, api, args, headers):
                                            for r in rounds),
                          statistics.median(percentile(r[0], 0.99)
                                            for r in rounds),
-                         statistics.median(r[1] for r in rounds)))
+                         statistics.median(r[1] for r in rounds),
+                         statistics.median(r[2] for r in rounds)))
         return rows
     finally:
         process.terminate()
@@ -256,7 +290,8 @@ def main():
     rows = []
     for label, kind, api in DEPLOYMENTS:
         rows.extend(measure(label, kind, api, args, headers))
-    ceiling = {clients: rate for label, clients, _, _, rate in rows
+    ceiling = {clients: (rate, cpu)
+               for label, clients, _, _, rate, cpu in rows
                if label.startswith('ceiling')}
 
     print('\nPUT states/power (202) on fresh nodes, SQLite file; clients '
@@ -264,15 +299,16 @@ def main():
           'of %d round(s)%s' % (args.seconds, args.rounds,
                                 ', options: ' + ' '.join(args.option)
                                 if args.option else ''))
-    header = '%-28s %7s %8s %8s %7s %7s %9s' % (
+    header = '%-28s %7s %8s %8s %7s %7s %9s %8s %9s' % (
         'deployment', 'clients', 'p50 ms', 'p99 ms', 'p99/p50', 'req/s',
-        '/ceiling')
+        '/ceiling', 'CPU ms', 'ceil./CPU')
     print(header)
     print('-' * len(header))
-    for label, clients, p50, p99, rate in rows:
-        print('%-28s %7d %8.1f %8.1f %7.1f %7.0f %9.2f' % (
-            label, clients, p50, p99, p99 / p50, rate,
-            rate / ceiling[clients]))
+    for label, clients, p50, p99, rate, cpu in rows:
+        top_rate, top_cpu = ceiling[clients]
+        print('%-28s %7d %8.1f %8.1f %7.1f %7.0f %9.2f %8.2f %9.2f' % (
+            label, clients, p50, p99, p99 / p50, rate, rate / top_rate,
+            cpu, top_cpu / cpu if cpu else float('nan')))
 
 
 if __name__ == '__main__':
