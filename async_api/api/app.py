@@ -50,6 +50,23 @@ PECAN_CONFIG = {
 }
 
 
+class _CORS(cors.CORS):
+    """oslo.middleware's CORS, stepped over where it has nothing to do.
+
+    With no allowed origin (``[cors]allowed_origin`` unset, the default)
+    CORS changes only the answers to ``OPTIONS`` requests (a preflight is
+    answered 200 whatever the app says); every other request went through
+    its WebOb request and response for nothing: about 4 % of an accept's
+    CPU (2 to 9 % in three runs, measured in turns in one process).
+    """
+
+    def __call__(self, environ, start_response):
+        if (self.allowed_origins
+                or environ.get('REQUEST_METHOD') == 'OPTIONS'):
+            return super().__call__(environ, start_response)
+        return self.application(environ, start_response)
+
+
 def make_hooks(conf, context_hook=None):
     """The Pecan hooks the library's controllers need.
 
@@ -85,6 +102,6 @@ def wrap(app, conf, auth=None):
         # answered 401 before a body is read or a key claimed.
         app = auth.wrap(app, conf)
     app = errors.ErrorMiddleware(app)
-    app = cors.CORS(app, conf)
+    app = _CORS(app, conf)
     app = request_id.RequestId(app)
     return http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
