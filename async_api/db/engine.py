@@ -35,16 +35,20 @@ from sqlalchemy import pool
 
 from async_api.common import extras
 from async_api.common import outages
+from async_api.db import checkpoints
 
 # Writers from several processes share one SQLite file: WAL lets readers go
 # on while one writes, synchronous=NORMAL is durable across a process crash
 # (only power loss can drop the last commits), and busy_timeout makes a
-# writer wait for the lock instead of failing at once.
+# writer wait for the lock instead of failing at once. Checkpoints run in
+# a thread of their own; the pool's own are a safety net (see
+# async_api.db.checkpoints).
 _SQLITE_PRAGMAS = (
     'PRAGMA journal_mode=WAL',
     'PRAGMA synchronous=NORMAL',
     'PRAGMA busy_timeout=30000',
     'PRAGMA foreign_keys=ON',
+    checkpoints.SAFETY_PRAGMA,
 )
 
 
@@ -144,12 +148,15 @@ class Database:
             sa.event.listen(self.engine, 'handle_error',
                             _sqlite_handle_error)
             exc_filters.register_engine(self.engine)
+            self._checkpoints = checkpoints.Checkpointer(
+                self.engine, sa_url.make_url(connection).database)
             maker = orm.sessionmaker(bind=self.engine,
                                      expire_on_commit=False)
             self.writer = _PlainSessions(maker, commit=True)
             self.reader = _PlainSessions(maker, commit=False)
             self._context = None
         else:
+            self._checkpoints = None
             self._context = enginefacade.transaction_context()
             self._context.configure(connection=connection)
             self.engine = self._context.writer.get_engine()
@@ -157,6 +164,8 @@ class Database:
             self.reader = _FacadeSessions(self._context.reader)
 
     def dispose(self):
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
         if self._context is not None:
             self._context.dispose_pool()
         else:
