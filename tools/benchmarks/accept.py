@@ -112,8 +112,12 @@ def serve_ceiling(config):
     server.stop()
 
 
-def start(kind, directory, api, options):
-    """(process, port) of a running deployment."""
+def start(kind, directory, api, options, checkout=None):
+    """(process, port) of a running deployment.
+
+    :param checkout: serve the code of this directory (a checkout of
+        another revision) instead of this one's.
+    """
     port = free_port()
     config = write_config(directory, port, api, options)
     if kind == 'ceiling':
@@ -124,11 +128,13 @@ def start(kind, directory, api, options):
             subprocess.run(
                 [sys.executable, '-m', 'async_api.baremetal.command.dbsync',
                  '--config-file', config, 'upgrade'],
-                check=True, stdout=subprocess.DEVNULL)
+                check=True, stdout=subprocess.DEVNULL, cwd=checkout)
         argv = [sys.executable, '-m', 'async_api.baremetal.command.' + kind,
                 '--config-file', config]
     log = open(os.path.join(directory, 'server.log'), 'wb')
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    # "python -m" looks in its working directory first.
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                               cwd=checkout)
     path = '/' if kind == 'ceiling' else '/healthcheck'
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
