@@ -142,21 +142,42 @@ class Service:
 
 
 def _finished_since(url, since, expected):
-    """Poll the task list until ``expected`` tasks are terminal."""
+    """Poll the task list until ``expected`` tasks are terminal.
+
+    Each poll asks for what changed since a second before the latest
+    change the previous ones saw, as a client of many tasks would, not
+    for every task finished since the start: a task's ``updated_at`` is
+    taken before its commit, so one committed a little later may carry
+    an earlier time, and the second of overlap finds it.
+    """
     done = {}
     marker_time = since
     while len(done) < expected:
         query = ('/v1/tasks?state=%s&changes_since=%s&limit=1000&'
                  'sort_dir=asc' % (TERMINAL, marker_time))
         next_url = url + query
+        latest = None
         while next_url:
             _, page = call('GET', next_url)
             for task in page['tasks']:
                 done[task['uuid']] = task
+                latest = max(latest or task['updated_at'],
+                             task['updated_at'])
             next_url = page.get('next')
+        if latest is not None:
+            marker_time = max(marker_time, _second_before(latest))
         if len(done) < expected:
             time.sleep(ARGS.poll)
     return done
+
+
+def _second_before(timestamp):
+    """``timestamp`` (ISO 8601, as the API gives it) less one second."""
+    moment = datetime.datetime.fromisoformat(timestamp.replace('Z', ''))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(
+            tzinfo=None)
+    return (moment - datetime.timedelta(seconds=1)).isoformat()
 
 
 def _record_power_states(url, nodes):
