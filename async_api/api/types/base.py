@@ -56,6 +56,26 @@ jsontype = JsonType()
 jsondict = {wtypes.text: jsontype}
 
 
+def trusted(cls, **values):
+    """A ``cls`` body holding ``values`` as they are, unchecked.
+
+    For values read from the database or built here, already of their
+    attributes' types. WSME's constructor checks each one through its
+    attribute (``validate_value``; a JSON field is serialized once just
+    to be checked), which was half of the CPU of listing tasks. WSME
+    keeps an instance's values on a holder of its class's
+    ``_wsme_DataHolderClass``, under each attribute's key; the private
+    names are checked in ``test_private_apis``. An unknown key raises
+    AttributeError.
+    """
+    body = cls.__new__(cls)
+    holder = cls._wsme_DataHolderClass()
+    for key, value in values.items():
+        setattr(holder, key, value)
+    body._wsme_dataholder = holder
+    return body
+
+
 class Link(wtypes.Base):
     """A hyperlink to a resource."""
 
@@ -64,7 +84,7 @@ class Link(wtypes.Base):
 
     @classmethod
     def from_dict(cls, link):
-        return cls(href=link['href'], rel=link['rel'])
+        return trusted(cls, href=link['href'], rel=link['rel'])
 
 
 def links(dicts):

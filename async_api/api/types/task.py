@@ -21,9 +21,17 @@ class TaskError(wtypes.Base):
         if error is None:
             return None
         if not isinstance(error, dict):
-            return cls(code=None, message=str(error), step=None)
-        return cls(code=error.get('code'), message=error.get('message'),
-                   step=error.get('step'))
+            return base.trusted(cls, code=None, message=str(error),
+                                step=None)
+        return base.trusted(cls, code=_text(error.get('code')),
+                            message=_text(error.get('message')),
+                            step=_text(error.get('step')))
+
+
+def _text(value):
+    # A stored error is JSON: anything but text (or null) is shown as
+    # text, as WSME's check would have refused it.
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _secret_params(operation_name):
@@ -61,8 +69,9 @@ class Task(wtypes.Base):
 
     @classmethod
     def from_db_obj(cls, task):
-        """The body of a ``models.Task`` row."""
-        return cls(
+        """The body of a ``models.Task`` row (its columns need no check)."""
+        return base.trusted(
+            cls,
             uuid=task.uuid,
             operation=task.operation,
             resource_type=task.resource_type,

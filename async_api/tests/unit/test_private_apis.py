@@ -17,6 +17,8 @@ async_api/conductor/engines.py and deadlines.py give TaskFlow's action
 engines their own task executor, validation flag check and storage lock.
 The release notes' Sphinx configuration (releasenotes/source/conf.py)
 wraps reno's private change aggregator to read one merge reno refuses.
+async_api/api/types/base.py builds WSME bodies by filling their private
+data holder.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -238,3 +240,17 @@ class TestPrivateNames(testtools.TestCase):
         from async_api.api import argspec_cache
         for module in argspec_cache.FULL_MODULES:
             self.attribute(module, 'getfullargspec')
+
+    def test_wsme_dataholder(self):
+        # async_api.api.types.base.trusted fills WSME's holder directly.
+        from wsme import types as wtypes
+
+        from async_api.api.types import base as types_base
+        self.attribute(types_base.Link, '_wsme_DataHolderClass')
+        link = types_base.Link(href='h', rel='r')
+        self.attribute(link, '_wsme_dataholder')
+        holder = getattr(link, '_wsme_dataholder', None)
+        if holder is not None and getattr(holder, 'href', None) != 'h':
+            self.problems.append('wsme.types.wsattr: no longer keeps '
+                                 'values on the holder under their key')
+        self.attribute(wtypes.wsattr, '_get_dataholder')
