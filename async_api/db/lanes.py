@@ -109,11 +109,37 @@ def _insert_task(conn, row):
     return result.scalar() if returning else result.lastrowid
 
 
+@functools.cache
+def _upsert(dialect_name):
+    """The one statement that creates or bumps a lane's row, where the
+    database has one that locks the row as an UPDATE does (None else)."""
+    if dialect_name == 'postgresql':
+        insert = postgresql.insert
+    elif dialect_name == 'sqlite':
+        insert = sqlite.insert
+    else:
+        # MySQL's ON DUPLICATE KEY UPDATE takes gap locks that concurrent
+        # first inserts may deadlock on: the UPDATE first there.
+        return None
+    stmt = insert(_R).values(resource_uuid=_B('b_resource'), accepted=1,
+                             updated_at=_B('b_now'))
+    return direct.Statement(stmt.on_conflict_do_update(
+        index_elements=[_R.c.resource_uuid],
+        set_={'accepted': _R.c.accepted + 1,
+              'updated_at': stmt.excluded.updated_at}))
+
+
 def _lock(conn, resource_uuid):
     """Lock one lane until commit (creating its row the first time)."""
     params = {'b_resource': resource_uuid, 'b_now': timeutils.utcnow()}
-    # The UPDATE first: on SQLite it takes the write lock at once (a read
-    # first could not be upgraded while another process writes).
+    # A write first: on SQLite it takes the write lock at once (a read
+    # first could not be upgraded while another process writes). One
+    # statement where there is an upsert: a resource's first task (a
+    # node's first action after enrolment) made three.
+    upsert = _upsert(conn.dialect.name)
+    if upsert is not None:
+        upsert.execute(conn, params)
+        return
     if not _BUMP.execute(conn, params).rowcount:
         _insert_ignore(conn.dialect.name).execute(
             conn, {'resource_uuid': resource_uuid, 'accepted': 0})

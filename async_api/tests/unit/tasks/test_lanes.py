@@ -130,6 +130,49 @@ class TestOneResource(LanesTestCase):
         self.assertEqual([second.id], db_lanes.unpromoted_heads())
 
 
+class LaneRows:
+    """A lane's row is created by its first task, bumped by the next."""
+
+    def rows(self):
+        table = models.ResourceLane.__table__
+        with db_engine.current().engine.connect() as conn:
+            return {row.resource_uuid: row for row in conn.execute(
+                sa.select(table))}
+
+    def test_created_then_bumped(self):
+        for _ in range(3):
+            self.submit(self.a)
+        self.submit(self.b, self.a)
+        rows = self.rows()
+        self.assertEqual({self.a: 4, self.b: 1},
+                         {uuid: row.accepted for uuid, row in rows.items()})
+        self.assertTrue(all(row.updated_at for row in rows.values()))
+
+    def test_without_an_upsert(self):
+        # MySQL's way: UPDATE, and INSERT IGNORE then UPDATE the first time.
+        self.useFixture(fixtures.MockPatchObject(
+            db_lanes, '_upsert', return_value=None))
+        self.test_created_then_bumped()
+
+
+class TestLaneRowsSQLite(LaneRows, LanesTestCase):
+    pass
+
+
+class TestLaneRowsPostgreSQL(LaneRows, LanesTestCase):
+
+    def database_fixture(self):
+        return db_fixtures.PostgreSQLDatabase(
+            servers.require(self, servers.POSTGRESQL))
+
+
+class TestLaneRowsMySQL(LaneRows, LanesTestCase):
+
+    def database_fixture(self):
+        return db_fixtures.MySQLDatabase(
+            servers.require(self, servers.MYSQL))
+
+
 class TestSeveralResources(LanesTestCase):
 
     def test_waits_for_every_lane(self):
