@@ -72,6 +72,22 @@ class LanesTestCase(base.TestCase):
         return db_tasks.get_task(task.uuid).state
 
 
+class OnPostgreSQL:
+    """Run a test case's tests on the run's PostgreSQL server."""
+
+    def database_fixture(self):
+        return db_fixtures.PostgreSQLDatabase(
+            servers.require(self, servers.POSTGRESQL))
+
+
+class OnMySQL:
+    """Run a test case's tests on the run's MySQL or MariaDB server."""
+
+    def database_fixture(self):
+        return db_fixtures.MySQLDatabase(
+            servers.require(self, servers.MYSQL))
+
+
 class TestOneResource(LanesTestCase):
 
     def test_head_is_posted_the_rest_queued(self):
@@ -159,18 +175,12 @@ class TestLaneRowsSQLite(LaneRows, LanesTestCase):
     pass
 
 
-class TestLaneRowsPostgreSQL(LaneRows, LanesTestCase):
-
-    def database_fixture(self):
-        return db_fixtures.PostgreSQLDatabase(
-            servers.require(self, servers.POSTGRESQL))
+class TestLaneRowsPostgreSQL(OnPostgreSQL, LaneRows, LanesTestCase):
+    pass
 
 
-class TestLaneRowsMySQL(LaneRows, LanesTestCase):
-
-    def database_fixture(self):
-        return db_fixtures.MySQLDatabase(
-            servers.require(self, servers.MYSQL))
+class TestLaneRowsMySQL(OnMySQL, LaneRows, LanesTestCase):
+    pass
 
 
 class TestSeveralResources(LanesTestCase):
@@ -285,11 +295,9 @@ class TestConcurrentSQLite(ConcurrentSubmits, LanesTestCase):
     pass
 
 
-class TestConcurrentPostgreSQL(ConcurrentSubmits, LanesTestCase):
-
-    def database_fixture(self):
-        return db_fixtures.PostgreSQLDatabase(
-            servers.require(self, servers.POSTGRESQL))
+class TestConcurrentPostgreSQL(OnPostgreSQL, ConcurrentSubmits,
+                               LanesTestCase):
+    pass
 
 
 class _PausedCheck:
@@ -363,8 +371,5 @@ class TestStrandedHeadSQLite(StrandedHead, LanesTestCase):
     pass
 
 
-class TestStrandedHeadPostgreSQL(StrandedHead, LanesTestCase):
-
-    def database_fixture(self):
-        return db_fixtures.PostgreSQLDatabase(
-            servers.require(self, servers.POSTGRESQL))
+class TestStrandedHeadPostgreSQL(OnPostgreSQL, StrandedHead, LanesTestCase):
+    pass
