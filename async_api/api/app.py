@@ -10,6 +10,7 @@ headers use the ``X-Forwarded-Proto``/``-Host`` the client saw),
 (every error is an API-SIG body), the service's
 :class:`~async_api.api.auth.Authentication` (who is calling),
 ``GET /healthcheck`` (:mod:`async_api.api.health`),
+:class:`~async_api.api.pecan_request.URLCheck` (URLs are UTF-8),
 :class:`~async_api.api.body.JsonBodyMiddleware` (bodies are bounded,
 well-formed JSON),
 :class:`~async_api.api.idempotency.IdempotencyMiddleware` (replays of
@@ -96,6 +97,7 @@ def wrap(app, conf, auth=None):
     notifications.setup(conf, service='async-api-api')
     app = idempotency.IdempotencyMiddleware(app, conf)
     app = body.JsonBodyMiddleware(app, conf)
+    app = pecan_request.URLCheck(app)
     app = health.HealthcheckMount(app, conf)
     if auth is not None:
         # Outside the body and idempotency middlewares: a stranger is

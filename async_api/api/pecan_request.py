@@ -7,12 +7,15 @@ accept makes some 250 such reads (WebOb's properties read ``environ``
 through it too): measured in turns in one process, about 6 % of an
 accept's CPU (1 to 14 % in three runs).
 
-:func:`request` checks once, when Pecan builds the request, what WebOb
-would decode: the path and the query string must be UTF-8 once
-unquoted, there must be no cookie (the API reads none), and the body
-must have been checked by :class:`~async_api.api.body.JsonBodyMiddleware`
-(valid UTF-8 JSON, or dropped). Such a request gets a class without the
-guard; any other gets Pecan's, and so the same 400 as before.
+:class:`URLCheck`, one of the library's middlewares (see
+:func:`async_api.api.app.wrap`), answers 400 for a path or query string
+that is not UTF-8 once unquoted, before anything reads it (Pecan's class
+answered 400 too, after logging a traceback at ERROR for each such
+request). :func:`request` gives Pecan a class without the guard for a
+request whose URL that middleware checked, with no cookie (the API reads
+none), and whose body :class:`~async_api.api.body.JsonBodyMiddleware`
+checked (valid UTF-8 JSON, or dropped); any other request gets Pecan's
+class and its guard.
 """
 
 from urllib import parse
@@ -21,6 +24,10 @@ from pecan import core
 import webob
 
 from async_api.api import body
+from async_api.common import exception
+
+#: Set in the environ by :class:`URLCheck`.
+ENV_URL_CHECKED = 'async_api.url_checked'
 
 
 class Request(core.Request):
@@ -50,10 +57,24 @@ def _query_utf8(environ):
     return True
 
 
+class URLCheck:
+    """A URL that is not UTF-8 is a 400 before anything reads it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if not (_utf8(environ, 'PATH_INFO') and _utf8(environ, 'SCRIPT_NAME')
+                and _query_utf8(environ)):
+            raise exception.InvalidParameter(
+                'The URL is not UTF-8 once its %-escapes are decoded')
+        environ[ENV_URL_CHECKED] = True
+        return self.app(environ, start_response)
+
+
 def request(environ):
     """The request Pecan serves ``environ`` with (``request_cls``)."""
-    if (environ.get(body.ENV_CHECKED) and 'HTTP_COOKIE' not in environ
-            and _utf8(environ, 'PATH_INFO') and _utf8(environ, 'SCRIPT_NAME')
-            and _query_utf8(environ)):
+    if (environ.get(ENV_URL_CHECKED) and environ.get(body.ENV_CHECKED)
+            and 'HTTP_COOKIE' not in environ):
         return Request(environ)
     return core.Request(environ)
