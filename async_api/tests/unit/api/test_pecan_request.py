@@ -104,3 +104,20 @@ class TestURLNotUTF8(base.APITestCase):
             self.assert_error(response, 400, 'invalid_parameter')
         response = self.app.get('/v1/tasks?state=%FF', expect_errors=True)
         self.assert_error(response, 400, 'invalid_parameter')
+
+    def test_wrapped_app_serves_unguarded(self):
+        # Through wrap_app's middlewares both marks are set: Pecan gets
+        # the unguarded class for a well-formed request.
+        served = []
+
+        class Spy(pecan_request.Request):
+            def __init__(self, environ):
+                served.append(self)
+                super().__init__(environ)
+
+        self.useFixture(fixtures.MockPatchObject(pecan_request, 'Request',
+                                                 Spy))
+        self.app.get('/v1/nodes?limit=5')
+        self.app.put_json('/v1/nodes/nowhere/states/power',
+                          {'target': 'on'}, expect_errors=True)
+        self.assertEqual(2, len(served))
