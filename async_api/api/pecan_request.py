@@ -36,20 +36,15 @@ class Request(core.Request):
     __getattribute__ = webob.Request.__getattribute__
 
 
-def _utf8(environ, key):
-    # PEP 3333: the server gives each value as latin-1 text of its bytes.
+def _url_is_utf8(environ):
     try:
-        environ.get(key, '').encode('latin-1').decode('utf-8')
-    except UnicodeError:
-        return False
-    return True
-
-
-def _query_utf8(environ):
-    # WebOb splits at "&", ";" and "=" before it unquotes and decodes
-    # each part; UTF-8 sequences hold no ASCII byte, so the whole string
-    # decodes exactly when every part does.
-    try:
+        # PEP 3333: the server gives each value as latin-1 text of its
+        # bytes.
+        for key in ('SCRIPT_NAME', 'PATH_INFO'):
+            environ.get(key, '').encode('latin-1').decode('utf-8')
+        # WebOb splits the query at "&", ";" and "=" before it unquotes
+        # and decodes each part; UTF-8 sequences hold no ASCII byte, so
+        # the whole string decodes exactly when every part does.
         parse.unquote_to_bytes(environ.get('QUERY_STRING', '')).decode(
             'utf-8')
     except UnicodeError:
@@ -64,8 +59,7 @@ class URLCheck:
         self.app = app
 
     def __call__(self, environ, start_response):
-        if not (_utf8(environ, 'PATH_INFO') and _utf8(environ, 'SCRIPT_NAME')
-                and _query_utf8(environ)):
+        if not _url_is_utf8(environ):
             raise exception.InvalidParameter(
                 'The URL is not UTF-8 once its %-escapes are decoded')
         environ[ENV_URL_CHECKED] = True
