@@ -41,11 +41,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 from real_operations import cpu_seconds
+import scratch
 
 CLIENTS = (1, 8, 32)
 DEPLOYMENTS = (
@@ -243,7 +243,11 @@ def percentile(values, share):
 
 
 def measure(label, kind, api, args, headers):
-    directory = tempfile.mkdtemp(prefix='accept-bench-')
+    with scratch.directory('accept-bench-') as directory:
+        return _measure(directory, label, kind, api, args, headers)
+
+
+def _measure(directory, label, kind, api, args, headers):
     process, port = start(kind, directory, api, args.option)
     try:
         if kind == 'ceiling':

@@ -26,12 +26,13 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 
 import requests
+
+import scratch
 
 CLIENTS = (1, 8, 32)
 
@@ -160,17 +161,8 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(share * len(values)))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--requests', type=int, default=300,
-                        help='requests per row and round, shared among the '
-                             'clients (default 300)')
-    parser.add_argument('--time-limit', type=float, default=30.0,
-                        help='seconds a row may take per round (default 30)')
-    parser.add_argument('--rounds', type=int, default=3)
-    args = parser.parse_args()
-
-    directory = tempfile.mkdtemp(prefix='accept-bench-')
+def measure(directory, args):
+    """(rows, results of each row per round) against a served database."""
     process, url = start_api(directory)
     try:
         # One node per power request, warm-ups included.
@@ -191,8 +183,23 @@ def main():
     finally:
         process.terminate()
         process.wait(30)
+    return rows, results
 
-    print('\nasync-api-api (stdlib threaded WSGI server, one process), '
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--requests', type=int, default=300,
+                        help='requests per row and round, shared among the '
+                             'clients (default 300)')
+    parser.add_argument('--time-limit', type=float, default=30.0,
+                        help='seconds a row may take per round (default 30)')
+    parser.add_argument('--rounds', type=int, default=3)
+    args = parser.parse_args()
+
+    with scratch.directory('accept-bench-') as directory:
+        rows, results = measure(directory, args)
+
+    print('\nasync-api-api (its default [api]workers), '
           'SQLite file, no conductor;\nclients are threads of this process '
           '(the same 2 cores); median of %d rounds of ~%d requests per row'
           % (args.rounds, args.requests))

@@ -21,23 +21,32 @@ with this checkout's code in both databases.
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
-import tempfile
 
 import accept
+import scratch
 
 HEADERS = {'Content-Type': 'application/json'}
 
 
-def serve(kind, checkout, nodes):
-    directory = tempfile.mkdtemp(prefix='accept-pair-')
+def serve(kind, checkout, nodes, stack):
+    """(process, port, paths) of ``checkout`` served until ``stack`` ends."""
+    directory = stack.enter_context(scratch.directory('accept-pair-'))
     process, port = accept.start(kind, directory, {'workers': 1}, [],
                                  checkout=checkout)
+    # Stopped before its directory goes (the stack unwinds in reverse).
+    stack.callback(stop, process)
     paths = ['/v1/nodes/%s/states/power' % node
              for node in accept.make_nodes(directory, nodes)]
     return process, port, paths
+
+
+def stop(process):
+    process.terminate()
+    process.wait(60)
 
 
 def main():
@@ -52,31 +61,36 @@ def main():
     args = parser.parse_args()
     here = os.path.abspath(os.path.join(os.path.dirname(__file__), '..',
                                         '..'))
-    sides = {'other': serve(args.kind, os.path.abspath(args.other),
-                            args.nodes),
-             'this': serve(args.kind, here, args.nodes)}
-    figures = {name: [] for name in sides}
-    try:
-        for process, port, paths in sides.values():
-            accept.run(port, args.clients, 1, paths, HEADERS)  # Warm up.
-        for burst in range(args.bursts):
-            order = ('other', 'this') if burst % 2 == 0 else ('this', 'other')
-            for name in order:
-                process, port, paths = sides[name]
-                latencies, rate, cpu = accept.timed_run(
-                    process.pid, port, args.clients, args.seconds, paths,
-                    HEADERS)
-                if not latencies:
-                    raise SystemExit('accept_pair.py: out of fresh nodes; '
-                                     'raise --nodes')
-                figures[name].append(
-                    (rate, cpu, accept.percentile(latencies, 0.5),
-                     accept.percentile(latencies, 0.99)))
-    finally:
-        for process, _port, _paths in sides.values():
-            process.terminate()
-            process.wait(60)
+    with contextlib.ExitStack() as stack:
+        sides = {'other': serve(args.kind, os.path.abspath(args.other),
+                                args.nodes, stack),
+                 'this': serve(args.kind, here, args.nodes, stack)}
+        figures = burst_pairs(sides, args)
+    show(figures, args)
 
+
+def burst_pairs(sides, args):
+    """Each side's (req/s, CPU ms, p50, p99) per burst."""
+    figures = {name: [] for name in sides}
+    for process, port, paths in sides.values():
+        accept.run(port, args.clients, 1, paths, HEADERS)  # Warm up.
+    for burst in range(args.bursts):
+        order = ('other', 'this') if burst % 2 == 0 else ('this', 'other')
+        for name in order:
+            process, port, paths = sides[name]
+            latencies, rate, cpu = accept.timed_run(
+                process.pid, port, args.clients, args.seconds, paths,
+                HEADERS)
+            if not latencies:
+                raise SystemExit('accept_pair.py: out of fresh nodes; '
+                                 'raise --nodes')
+            figures[name].append(
+                (rate, cpu, accept.percentile(latencies, 0.5),
+                 accept.percentile(latencies, 0.99)))
+    return figures
+
+
+def show(figures, args):
     print('\n%s, %d clients, %d bursts of %.1f s per side'
           % (args.kind, args.clients, args.bursts, args.seconds))
     print('%-6s %8s %8s %8s %8s'

@@ -32,7 +32,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from unittest import mock
 import warnings
@@ -63,6 +62,7 @@ from async_api.persistence import (  # noqa: E402
     factory as persistence_factory)
 from async_api.tasks import submit  # noqa: E402
 from flows import benchmark  # noqa: E402
+import scratch  # noqa: E402
 
 
 def prepare(directory, poll_interval, notifications=None):
@@ -260,7 +260,12 @@ def main():
     logging.basicConfig(level=logging.ERROR)
     workers = [int(w) for w in args.workers.split(',')]
 
-    directory = tempfile.mkdtemp(prefix='e2e-bench-')
+    with scratch.directory('e2e-bench-') as directory:
+        measure(directory, args, workers)
+
+
+def measure(directory, args, workers):
+    """Run and print the rounds on a database in ``directory``."""
     conf = prepare(directory, args.poll_interval, args.notifications)
     args.nodes = args.nodes or args.tasks
     nodes = [db_nodes.create_node({'name': 'bench-%d' % i, 'driver': 'fake',

@@ -23,7 +23,6 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 import warnings
@@ -41,6 +40,7 @@ from taskflow.persistence.backends import impl_sqlalchemy  # noqa: E402
 from taskflow import task  # noqa: E402
 
 from async_api.persistence import backend as p_backend  # noqa: E402
+import scratch  # noqa: E402
 
 
 class Step(task.Task):
@@ -184,8 +184,12 @@ def main():
     parser.add_argument('--no-profile', action='store_true')
     args = parser.parse_args()
 
-    directory = tempfile.mkdtemp(prefix='persistence-bench-')
+    with scratch.directory('persistence-bench-') as directory:
+        compare(directory, args)
 
+
+def compare(directory, args):
+    """Measure and print each backend, SQLite files in ``directory``."""
     def sqlite(name):
         return 'sqlite:///' + os.path.join(directory, name + '.sqlite')
 
