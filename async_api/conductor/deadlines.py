@@ -41,6 +41,12 @@ thread waits for the GIL (doc/source/admin/benchmarks.rst has the
 figures). Trivial steps pay it most; steps that wait on hardware do not
 notice.
 
+A step that retries a call inside itself (a BMC call that timed out,
+say) tells the conductor with :func:`report_retry` from its own thread;
+like its progress reports, the retry is handed to the waiting thread,
+which records it as a ``retrying`` event of the step
+(:attr:`RunDeadlines.on_retry`).
+
 Shutdown (:meth:`RunDeadlines.abandon`) makes the waiter give up at once
 by raising :class:`StepAbandoned`, a ``BaseException``: TaskFlow's engines
 and conductors catch ``Exception`` to record a failure, and a step given
@@ -88,6 +94,30 @@ class StepAbandoned(BaseException):
     """
 
 
+# The call a step thread runs now, for report_retry().
+_STEP = threading.local()
+
+
+def report_retry(error, attempt, delay):
+    """Record that the running step retries a call inside itself.
+
+    For a step that retries a failed call itself (rather than through a
+    TaskFlow retry controller, which reverts the step before running it
+    again): call it from the step, before waiting ``delay`` seconds and
+    making attempt number ``attempt`` (2 for the first retry). The
+    conductor running the task records a ``retrying`` event of the step
+    with the error's code and safe message, fenced like every report.
+
+    :returns: whether a conductor will record it; False outside one (a
+        flow run by a plain TaskFlow engine, in a test say).
+    """
+    call = getattr(_STEP, 'call', None)
+    if call is None or call.on_retry is None:
+        return False
+    call.report(call.on_retry, error, attempt, delay)
+    return True
+
+
 class _Call:
     """One step's call, handed to a :class:`StepThreads` thread.
 
@@ -100,7 +130,7 @@ class _Call:
 
     __slots__ = ('function', 'args', 'kwargs', 'outcome', 'error',
                  '_done', '_guard', '_over', '_signalled', '_reports',
-                 'abandoned')
+                 'abandoned', 'on_retry')
 
     def __init__(self, function, args, kwargs):
         self.function = function
@@ -109,6 +139,9 @@ class _Call:
         self.outcome = None
         self.error = None
         self.abandoned = False
+        #: What :func:`report_retry` hands the waiter (None: not a step's
+        #: execute, or nobody records retries).
+        self.on_retry = None
         # Locked until the call ends, is given up or reports progress:
         # acquiring a lock with a timeout is the cheapest wait the
         # standard library has.
@@ -120,10 +153,13 @@ class _Call:
         self._reports = []
 
     def run(self):
+        _STEP.call = self
         try:
             self.outcome = self.function(*self.args, **self.kwargs)
         except BaseException as e:
             self.error = e
+        finally:
+            _STEP.call = None
         self.function = self.args = self.kwargs = None
         self._end()
 
@@ -260,6 +296,10 @@ class RunDeadlines:
         #: progress report was saved, in the thread that waits for the
         #: step; its errors are logged, never raised.
         self.on_progress = None
+        #: Called as ``on_retry(step_name, error, attempt, delay)`` when a
+        #: step calls :func:`report_retry`, in the thread that waits for
+        #: the step; its errors are logged, never raised.
+        self.on_retry = None
         self._lock = threading.Lock()
         self._calls = set()
         self._abandoned = False
@@ -322,6 +362,8 @@ class RunDeadlines:
         :param atom: the step whose execute this is, for ``on_progress``.
         """
         call = _Call(function, args, kwargs)
+        if atom is not None:
+            call.on_retry = functools.partial(self._retrying, atom.name)
         callback = kwargs.get('progress_callback')
         if callback is not None:
             if atom is not None:
@@ -344,6 +386,15 @@ class RunDeadlines:
         if self._abandoned:
             raise StepAbandoned()
         return None
+
+    def _retrying(self, name, error, attempt, delay):
+        hook = self.on_retry
+        if hook is None:
+            return
+        try:
+            hook(name, error, attempt, delay)
+        except Exception:
+            LOG.exception('Could not record the retry of step %s', name)
 
     def _telling(self, name, callback):
         """``callback`` (TaskFlow's, which saves the report), then

@@ -6,6 +6,7 @@
     atom RUNNING/REVERTING/...   one task event each; task step, progress
     first atom REVERTING         task reverting
     retry RETRYING               task running again
+    a step's report_retry        one task event (the step retries a call)
     flow SUCCESS                 task succeeded (result: the flow's 'result')
     flow REVERTED                task failed, or cancelled if a cancel
                                  request was the cause
@@ -277,6 +278,25 @@ class TaskReporter(listener_base.Listener):
         self._step_progress = (progress,
                                now + self.STEP_PROGRESS_INTERVAL)
         self._update({'progress': progress})
+
+    def step_retrying(self, name, error, attempt, delay):
+        """Step ``name`` retries a call inside itself after ``error``
+        (:func:`async_api.conductor.deadlines.report_retry`).
+
+        One ``retrying`` event of the step, committed before the step
+        waits ``delay`` seconds and makes attempt ``attempt``: the
+        error's code and the message a client may see, as for a failure.
+        """
+        details = {'atom_state': tf_states.RETRYING, 'retry': attempt,
+                   'delay': delay}
+        if self.attempt is not None:
+            details['attempt'] = self.attempt
+        details.update(task_failures.describe(error, self._request_id()))
+        event = {'event': name, 'state': states.STEP_RETRYING,
+                 'host': self.host, 'details': details, 'traceback': None}
+        # Like a progress report, best effort: an error here is logged by
+        # the caller and the step goes on.
+        self._update({'step': name}, event=event)
 
     def _update(self, values, expected=_WORKING, event=None,
                 fallback=None, hold=False, unless_cancelled=False):

@@ -196,8 +196,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         self._running.stop = (task_uuid, boundary.running(task_uuid))
         boundary.guard(engine, task_uuid)
         if self._deadlines is not None:
-            # A step's own progress reports reach the task.
+            # A step's own progress and retries reach the task.
             self._deadlines.on_progress = reporter.step_progress
+            self._deadlines.on_retry = reporter.step_retrying
         # _dispatch_job reads it back once the engine has run.
         self._running.reporter = reporter
         listeners_.append(reporter)

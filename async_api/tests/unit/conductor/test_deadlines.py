@@ -17,6 +17,7 @@ from taskflow import states as tf_states
 from taskflow import task
 from taskflow.utils import persistence_utils
 
+import async_api
 from async_api.conductor import deadlines
 from async_api.conductor import service
 from async_api.baremetal import conf as async_conf
@@ -83,6 +84,21 @@ class HalfWay(task.Task):
 def half_way():
     """one ──> half-way (reports 0.5, then waits for the gate)."""
     return linear_flow.Flow('half-way').add(Step('one'), HalfWay('half'))
+
+
+class RetriesItself(task.Task):
+    """Fails once with a timeout, says it retries, then succeeds."""
+
+    def execute(self, task_uuid):
+        LOG[task_uuid].append(self.name)
+        told = async_api.report_retry(RuntimeError('the BMC did not answer'),
+                                      2, 0.0)
+        LOG[task_uuid].append(('told', told))
+
+
+def retries_itself():
+    """one ──> again (retries once inside itself)."""
+    return linear_flow.Flow('again').add(Step('one'), RetriesItself('again'))
 
 
 def _operation(name, factory, **kwargs):
@@ -348,6 +364,30 @@ class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
         self.assertEqual(('succeeded', 100), (row.state, row.progress))
         # No step event for a progress report.
         self.assertEqual(4, len(db_tasks.list_events(row.uuid)))
+
+    def test_a_steps_own_retry_is_an_event_of_the_step(self):
+        registry.register(_operation('node.retries', 'retries_itself'))
+        self.start(workers=1)
+        row = self.wait_for(self.submit(self.make_node(),
+                                        operation='node.retries'))
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertEqual(['one', 'again', ('told', True)], LOG[row.uuid])
+        events = db_tasks.list_events(row.uuid)
+        self.assertEqual(
+            [('one', 'started'), ('one', 'succeeded'),
+             ('again', 'started'), ('again', 'retrying'),
+             ('again', 'succeeded')],
+            [(e.event, e.state) for e in events])
+        retry = events[3].details
+        self.assertEqual((2, 0.0, 1), (retry['retry'], retry['delay'],
+                                       retry['attempt']))
+        # Code and message as a client may see them: a RuntimeError's own
+        # text is not shown.
+        self.assertEqual('step_failed', retry['code'])
+        self.assertNotIn('did not answer', retry['message'])
+
+    def test_a_retry_reported_outside_a_conductor_is_not_recorded(self):
+        self.assertFalse(async_api.report_retry(TimeoutError('x'), 2, 1.0))
 
     def test_step_events_carry_the_attempt(self):
         self.start(workers=1)
