@@ -33,7 +33,9 @@ SET_BOOT_DEVICE = async_api.Operation(
         'required': ['boot_device'],
         'additionalProperties': False,
     },
-    flow_factory='flows.boot_device:set_boot_device_flow',
+    # Jobs of earlier releases name set_boot_device_flow and resume
+    # with it.
+    flow_factory='flows.boot_device:set_boot_device_flow_v2',
     timeout=300.0,
     cancellable=True,
 )
@@ -118,15 +120,29 @@ class VerifyBootDevice(atoms.Task):
         return {'boot_device': boot_device, 'persistent': persistent}
 
 
+def set_boot_device_flow_v2():
+    """The flow of ``node.set_boot_device`` (stable import path).
+
+    Its BMC steps retry transient errors by themselves
+    (:func:`flows.common.bmc_retrying`).
+    """
+    return _flow(common.bmc_retrying)
+
+
 def set_boot_device_flow():
-    """The flow of ``node.set_boot_device`` (stable import path)."""
+    """The flow of ``node.set_boot_device`` jobs of earlier releases: each
+    BMC step in a subflow with a retry controller."""
+    return _flow(common.bmc_step)
+
+
+def _flow(bmc):
     flow = graph_flow.Flow('node-set-boot-device')
     mark = common.MarkNodeOnRevert(name='boot-mark-node-on-revert')
     load = LoadNode(name='boot-load-node')
     read = ReadParams(name='boot-read-params')
-    get = common.bmc_step(GetBootDevice(name='boot-get-device'))
-    set_device = common.bmc_step(SetBootDevice(name='boot-set-device'))
-    verify = common.bmc_step(VerifyBootDevice(name='boot-verify-device'))
+    get = bmc(GetBootDevice(name='boot-get-device'))
+    set_device = bmc(SetBootDevice(name='boot-set-device'))
+    verify = bmc(VerifyBootDevice(name='boot-verify-device'))
     flow.add(mark, load, read, get, set_device, verify)
     # The guard first so that its revert runs last; verify after set.
     flow.link(mark, load)

@@ -46,9 +46,10 @@ SET_POWER_STATE = async_api.Operation(
         'required': ['target'],
         'additionalProperties': False,
     },
-    # Versioned: jobs of earlier releases name set_power_state_flow, whose
-    # steps differ; they resume with it (flows.power_v1).
-    flow_factory='flows.power:set_power_state_flow_v2',
+    # Versioned: jobs of earlier releases name set_power_state_flow
+    # (flows.power_v1) or set_power_state_flow_v2, whose shapes differ;
+    # they resume with those.
+    flow_factory='flows.power:set_power_state_flow_v3',
     timeout=600.0,
     cancellable=True,
 )
@@ -179,23 +180,36 @@ class VerifyPowerState(_Step):
         return {'power_state': state}
 
 
-def set_power_state_flow_v2():
+def set_power_state_flow_v3():
     """The flow of ``node.set_power_state`` (stable import path).
 
     Its name carries a version: jobs name their factory, and those of
-    earlier releases run :func:`flows.power_v1.set_power_state_flow`.
+    earlier releases run :func:`set_power_state_flow_v2` or
+    :func:`flows.power_v1.set_power_state_flow`.
     """
+    # The BMC steps retry transient errors (timeouts, a busy BMC) with
+    # backoff by themselves before the flow gives up and reverts.
+    return _flow(common.bmc_retrying)
+
+
+def set_power_state_flow_v2():
+    """The flow of ``node.set_power_state`` jobs of the release before.
+
+    The same steps, each BMC step in a subflow with a TaskFlow retry
+    controller (:func:`flows.common.bmc_step`).
+    """
+    return _flow(common.bmc_step)
+
+
+def _flow(bmc):
     # Built afresh for every run: the steps share the task and the node,
     # read once for the run.
     context = common.RunContext()
     flow = graph_flow.Flow('node-set-power-state')
     load = LoadNode(name='power-load-node', context=context)
-    # The BMC steps retry transient errors (timeouts, a busy BMC) with
-    # backoff before the flow gives up and reverts.
-    set_state = common.bmc_step(SetPowerState(name='power-set-state',
-                                              context=context))
-    verify = common.bmc_step(VerifyPowerState(name='power-verify-state',
-                                              context=context))
+    set_state = bmc(SetPowerState(name='power-set-state', context=context))
+    verify = bmc(VerifyPowerState(name='power-verify-state',
+                                  context=context))
     flow.add(load, set_state, verify)
     # Data orders load first (the others need what it provides), so its
     # revert runs last; verify needs nothing set_state provides.

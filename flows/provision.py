@@ -13,8 +13,8 @@ Tear down::
       ─> [prov-power-off] ─> [prov-verify-off] ─> [prov-set-disk]
       ─> prov-finish (provision_state available)
 
-Steps in brackets touch the BMC and retry on transient errors
-(:func:`flows.common.bmc_step`). Pre-checks run here, in the conductor,
+Steps in brackets touch the BMC and retry transient errors themselves
+(:func:`flows.common.bmc_retrying`). Pre-checks run here, in the conductor,
 not in the API: a node in the wrong state fails the task with a
 ``precheck_failed`` event and error, never a 400 (the nova async
 live-migration checks seed). ``prov-pre-check`` moves the node to
@@ -60,8 +60,10 @@ def _operation(name, target, factory):
     )
 
 
-DEPLOY = _operation('node.deploy', 'active', 'deploy_flow')
-TEAR_DOWN = _operation('node.tear_down', 'deleted', 'tear_down_flow')
+# Jobs of earlier releases name deploy_flow and tear_down_flow, and resume
+# with them.
+DEPLOY = _operation('node.deploy', 'active', 'deploy_flow_v2')
+TEAR_DOWN = _operation('node.tear_down', 'deleted', 'tear_down_flow_v2')
 #: API target to operation.
 BY_TARGET = {'active': DEPLOY, 'deleted': TEAR_DOWN}
 
@@ -209,30 +211,46 @@ def _flow(name, steps):
     return flow
 
 
-def deploy_flow():
+def deploy_flow_v2():
     """The flow of ``node.deploy`` (stable import path)."""
+    return _deploy(common.bmc_retrying)
+
+
+def deploy_flow():
+    """The flow of ``node.deploy`` jobs of earlier releases (BMC steps in
+    retry controllers)."""
+    return _deploy(common.bmc_step)
+
+
+def _deploy(bmc):
     return _flow('node-deploy', [
         PreCheck((AVAILABLE,), DEPLOYING, name='prov-pre-check'),
-        common.bmc_step(SetBootDevice(driver_base.BOOT_PXE,
-                                      revert_to=driver_base.BOOT_DISK,
-                                      name='prov-set-pxe')),
-        common.bmc_step(SetPower(driver_base.REBOOT, revert_off=True,
-                                 name='prov-power-cycle')),
-        common.bmc_step(VerifyPower(driver_base.POWER_ON,
-                                    name='prov-verify-on')),
+        bmc(SetBootDevice(driver_base.BOOT_PXE,
+                          revert_to=driver_base.BOOT_DISK,
+                          name='prov-set-pxe')),
+        bmc(SetPower(driver_base.REBOOT, revert_off=True,
+                     name='prov-power-cycle')),
+        bmc(VerifyPower(driver_base.POWER_ON, name='prov-verify-on')),
         Finish(ACTIVE, name='prov-finish'),
     ])
 
 
-def tear_down_flow():
+def tear_down_flow_v2():
     """The flow of ``node.tear_down`` (stable import path)."""
+    return _tear_down(common.bmc_retrying)
+
+
+def tear_down_flow():
+    """The flow of ``node.tear_down`` jobs of earlier releases (BMC steps
+    in retry controllers)."""
+    return _tear_down(common.bmc_step)
+
+
+def _tear_down(bmc):
     return _flow('node-tear-down', [
         PreCheck((ACTIVE,), DELETING, name='prov-pre-check'),
-        common.bmc_step(SetPower(driver_base.POWER_OFF,
-                                 name='prov-power-off')),
-        common.bmc_step(VerifyPower(driver_base.POWER_OFF,
-                                    name='prov-verify-off')),
-        common.bmc_step(SetBootDevice(driver_base.BOOT_DISK,
-                                      name='prov-set-disk')),
+        bmc(SetPower(driver_base.POWER_OFF, name='prov-power-off')),
+        bmc(VerifyPower(driver_base.POWER_OFF, name='prov-verify-off')),
+        bmc(SetBootDevice(driver_base.BOOT_DISK, name='prov-set-disk')),
         Finish(AVAILABLE, name='prov-finish'),
     ])

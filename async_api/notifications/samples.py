@@ -49,11 +49,17 @@ CASES = [
      {'event': 'power-set-state', 'state': states.STEP_SUCCEEDED,
       'host': 'conductor-1', 'details': {'atom_state': 'SUCCESS',
                                          'attempt': 1}}),
-    (outbox.RETRYING, 'A retry controller undid its steps to run them '
-     'again.', _RUNNING,
-     {'event': 'power-set-state-retry', 'state': states.STEP_RETRYING,
-      'host': 'conductor-1', 'details': {'atom_state': 'RETRYING',
-                                         'attempt': 1}}),
+    (outbox.RETRYING, 'A step retries after a transient error (a BMC '
+     'that timed out, say): ``retry`` is the attempt it is about to make, '
+     'after ``delay`` seconds. (A TaskFlow retry controller that undid its '
+     'steps to run them again is reported the same way, under its own '
+     'name.)', _RUNNING,
+     {'event': 'power-set-state', 'state': states.STEP_RETRYING,
+      'host': 'conductor-1', 'details': {
+          'atom_state': 'RETRYING', 'attempt': 1, 'retry': 2, 'delay': 1.0,
+          'code': 'bmc_timeout',
+          'message': 'BMC 10.0.0.5:623 did not answer set power state '
+                     'within 10.0 s'}}),
     (outbox.REVERTING, 'A step failed; the task reverts what its steps '
      'did.', dict(_RUNNING, state=states.REVERTING), None),
     (states.SUCCEEDED, 'The task succeeded.',

@@ -64,17 +64,15 @@ sys.path.insert(0, ROOT)
 warnings.simplefilter('ignore')
 
 #: operation -> (HTTP method, path under the node, body, operation name,
-#: flow factory, what the node must be in first).
+#: what the node must be in first; the flow is the operation's own).
 OPERATIONS = {
     'power': ('PUT', 'states/power', {'target': 'on'},
-              'node.set_power_state', 'flows.power:set_power_state_flow_v2',
-              {}),
+              'node.set_power_state', {}),
     'boot_device': ('PUT', 'management/boot_device',
                     {'boot_device': 'pxe', 'persistent': False},
-                    'node.set_boot_device',
-                    'flows.boot_device:set_boot_device_flow', {}),
+                    'node.set_boot_device', {}),
     'deploy': ('PUT', 'states/provision', {'target': 'active'},
-               'node.deploy', 'flows.provision:deploy_flow', {}),
+               'node.deploy', {}),
 }
 TERMINAL = 'succeeded,failed,error,cancelled'
 
@@ -196,7 +194,7 @@ def _record_power_states(url, nodes):
 def service_round(args, directory):
     service = Service(directory, args.workers, args.max_writes)
     try:
-        method, part, body, _, _, _ = OPERATIONS[args.operation]
+        method, part, body, _, _ = OPERATIONS[args.operation]
         nodes = [call('POST', service.url + '/v1/nodes',
                       {'name': 'bench-%d' % i, 'driver': 'fake'})[1]['uuid']
                  for i in range(args.nodes)]
@@ -330,7 +328,9 @@ def _engine_round(args, directory):
     async_api.upgrade_schema(engine)
     service_migration.upgrade(engine)
     hooks.register()
-    _, _, body, operation, factory, _ = OPERATIONS[args.operation]
+    _, _, body, operation, _ = OPERATIONS[args.operation]
+    # The flow new jobs of the operation name, as the service runs it.
+    factory = async_api.get_operation(operation).flow_factory
     module, _, function = factory.partition(':')
     build = getattr(__import__(module, fromlist=[function]), function)
     info = {'fake_delay': args.bmc_delay} if args.bmc_delay else {}

@@ -25,14 +25,15 @@ opts = [
     cfg.FloatOpt('step_timeout',
                  default=300.0,
                  min=0.1,
-                 help='Seconds one attempt of a hardware step of a node '
-                      'operation (setting the power state, the boot '
-                      'device...) may run, driver calls and waits '
-                      'included. Past it the step is abandoned (a driver '
-                      'call that never returns is left on its thread), '
-                      'fails with step_timeout and the operation reverts, '
-                      'so that the conductor worker is free again. Keep it '
-                      'above bmc_timeout and the verify waits.'),
+                 help='Seconds a hardware step of a node operation '
+                      '(setting the power state, the boot device...) may '
+                      'run, driver calls, waits and its retries of '
+                      'transient BMC errors included. Past it the step is '
+                      'abandoned (a driver call that never returns is left '
+                      'on its thread), fails with step_timeout and the '
+                      'operation reverts, so that the conductor worker is '
+                      'free again. Keep it above bmc_timeout and the '
+                      'verify waits, with room for the retries.'),
     cfg.IntOpt('max_concurrent_per_bmc',
                default=2,
                min=1,

@@ -15,8 +15,9 @@ Every call a hardware driver makes goes through :func:`call`:
   abandoned call, and one that never returns would otherwise keep a
   stopped conductor (or a test run) alive for good.
 
-Retries are not done here but by the flows' TaskFlow retry controllers,
-so that each attempt is a recorded task event.
+Retries are not done here but by the flows' steps
+(:func:`flows.common.bmc_retrying`), so that each retry is a recorded
+task event.
 """
 
 import collections

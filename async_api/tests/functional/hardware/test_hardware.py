@@ -169,5 +169,5 @@ class TestHardware(base.ServiceTestCase):
         # One attempt, one retry of 2 s each, and the backoff.
         self.assertLess(time.monotonic() - started, 15)
         states = [(e['event'], e['state']) for e in self.events(done['uuid'])]
-        self.assertIn(('boot-get-device-retry', 'retrying'), states)
+        self.assertIn(('boot-get-device', 'retrying'), states)
         self.assertNotIn(PASSWORD, json.dumps(done))

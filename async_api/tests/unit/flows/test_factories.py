@@ -16,10 +16,14 @@ from async_api.tests import base
 #: operation -> the factory names its jobs carry, earliest first.
 STABLE = {
     'node.set_power_state': ('flows.power:set_power_state_flow',
-                             'flows.power:set_power_state_flow_v2'),
-    'node.set_boot_device': ('flows.boot_device:set_boot_device_flow',),
-    'node.deploy': ('flows.provision:deploy_flow',),
-    'node.tear_down': ('flows.provision:tear_down_flow',),
+                             'flows.power:set_power_state_flow_v2',
+                             'flows.power:set_power_state_flow_v3'),
+    'node.set_boot_device': ('flows.boot_device:set_boot_device_flow',
+                             'flows.boot_device:set_boot_device_flow_v2'),
+    'node.deploy': ('flows.provision:deploy_flow',
+                    'flows.provision:deploy_flow_v2'),
+    'node.tear_down': ('flows.provision:tear_down_flow',
+                       'flows.provision:tear_down_flow_v2'),
     'node.validate': ('flows.validate:validate_flow',),
 }
 

@@ -29,7 +29,7 @@ class TestOperation(test_base.TestCase):
         self.assertIsInstance(op, registry.Operation)
         self.assertEqual('node.set_power_state', op.name)
         self.assertEqual('node', op.resource_type)
-        self.assertEqual('flows.power:set_power_state_flow_v2',
+        self.assertEqual('flows.power:set_power_state_flow_v3',
                          op.flow_factory)
         module, _, function = op.flow_factory.partition(':')
         self.assertEqual(power.__name__, module)
@@ -56,12 +56,12 @@ def _tasks(flow):
             yield node
 
 
-class TestFlowShape(test_base.TestCase):
+class _FlowShape:
     """Octavia style: the flow's inputs, outputs and order are fixed."""
 
     def setUp(self):
         super().setUp()
-        self.flow = power.set_power_state_flow_v2()
+        self.flow = self.factory()
         self.atoms = {atom.name: atom for atom in _tasks(self.flow)}
 
     def test_flow(self):
@@ -70,16 +70,6 @@ class TestFlowShape(test_base.TestCase):
         self.assertEqual({'driver_name', 'target', 'previous_power_state',
                           'result'}, self.flow.provides)
         self.assertEqual(3, len(self.flow))
-
-    def test_bmc_steps_retry_transient_errors(self):
-        retried = {}
-        for node, _ in self.flow.iter_nodes():
-            if isinstance(node, tf_flow.Flow):
-                self.assertIsInstance(node.retry, common.BMCRetry)
-                retried.update(
-                    {atom.name: node.retry for atom in _tasks(node)})
-        self.assertEqual({'power-set-state', 'power-verify-state'},
-                         set(retried))
 
     def test_atoms(self):
         expected = {
@@ -114,6 +104,37 @@ class TestFlowShape(test_base.TestCase):
         self.assertTrue(before('power-set-state', 'power-verify-state'))
 
 
+class TestFlowShape(_FlowShape, test_base.TestCase):
+
+    factory = staticmethod(power.set_power_state_flow_v3)
+
+    def test_bmc_steps_retry_by_themselves(self):
+        # No retry controller: three atoms for the engine, not five.
+        for node, _ in self.flow.iter_nodes():
+            self.assertNotIsInstance(node, tf_flow.Flow)
+        self.assertEqual(
+            {'power-set-state', 'power-verify-state'},
+            {atom.name for atom in self.atoms.values()
+             if isinstance(atom.execute, common.BMCAttempts)})
+
+
+class TestFlowShapeV2(_FlowShape, test_base.TestCase):
+    """The flow of the jobs of the release before: the same steps, the
+    BMC ones each in a subflow with a retry controller."""
+
+    factory = staticmethod(power.set_power_state_flow_v2)
+
+    def test_bmc_steps_retry_through_retry_controllers(self):
+        retried = {}
+        for node, _ in self.flow.iter_nodes():
+            if isinstance(node, tf_flow.Flow):
+                self.assertIsInstance(node.retry, common.BMCRetry)
+                retried.update(
+                    {atom.name: node.retry for atom in _tasks(node)})
+        self.assertEqual({'power-set-state', 'power-verify-state'},
+                         set(retried))
+
+
 def _boom(*args, **kwargs):
     raise common.OperationError('boom')
 
@@ -122,7 +143,7 @@ class TestPowerFlow(base.FlowTestCase):
     """The flow run by a real engine against the database."""
 
     def run_flow(self, task, engine='serial'):
-        engine = taskflow.engines.load(power.set_power_state_flow_v2(),
+        engine = taskflow.engines.load(power.set_power_state_flow_v3(),
                                        store=self.store(task), engine=engine)
         engine.run()
         return engine

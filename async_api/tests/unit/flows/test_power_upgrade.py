@@ -4,7 +4,7 @@ A job names its flow factory; a conductor rebuilds that flow and resumes
 it from the progress saved under the steps' names. The power flow of this
 release has other steps, so jobs posted before keep the first flow
 (``flows.power:set_power_state_flow``, kept in :mod:`flows.power_v1`)
-while new ones name ``set_power_state_flow_v2``.
+while new ones name the newest (``set_power_state_flow_v3``).
 """
 
 import contextlib
@@ -81,6 +81,6 @@ class TestEarlierPowerJobs(base.FlowTestCase):
 
     def test_new_jobs_name_the_new_flow(self):
         from flows import power
-        self.assertEqual('flows.power:set_power_state_flow_v2',
+        self.assertEqual('flows.power:set_power_state_flow_v3',
                          power.SET_POWER_STATE.flow_factory)
-        self.assertIsNot(_factory(EARLIER), power.set_power_state_flow_v2)
+        self.assertIsNot(_factory(EARLIER), power.set_power_state_flow_v3)
