@@ -226,8 +226,6 @@ class TestStepRetries(HardwareFlowTestCase):
                              {'boot_device': 'pxe'})
         token = boundary.running(task.uuid)
         self.addCleanup(boundary.done, task.uuid, token)
-        step = common.bmc_retrying(
-            boot_device.SetBootDevice(name='boot-set-device'))
         calls = []
 
         def fail_once_then_cancel(**kwargs):
@@ -235,9 +233,9 @@ class TestStepRetries(HardwareFlowTestCase):
             boundary.stop(task.uuid, 'cancelled by the test')
             raise driver_base.TransientDriverError('busy')
 
-        step.execute = common.BMCAttempts(step.name, fail_once_then_cancel,
-                                          2, 0.0)
-        self.assertRaises(boundary.TaskCancelled, step.execute,
+        execute = common.BMCAttempts('boot-set-device', fail_once_then_cancel,
+                                     2, 0.0)
+        self.assertRaises(boundary.TaskCancelled, execute,
                           task_uuid=task.uuid)
         # No second attempt once the task was cancelled.
         self.assertEqual(1, len(calls))
