@@ -33,9 +33,11 @@ from async_api.api import health
 from async_api.api import hooks
 from async_api.api import idempotency
 from async_api.api import pecan_request
+from async_api.api import pecan_routes
 from async_api import notifications
 
 argspec_cache.install()
+pecan_routes.install()
 
 # Pecan's configuration, in code: there is no config.py to find and load.
 PECAN_CONFIG = {

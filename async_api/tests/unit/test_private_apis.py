@@ -12,7 +12,9 @@ module; the BMC slots read a semaphore's counter;
 async_api/baremetal/wsgi_server.py swaps waitress's error task for one
 that answers JSON, through class attributes of its channel and server.
 async_api/api/argspec_cache.py rebinds ``getargspec`` in Pecan's modules
-and ``getfullargspec`` in oslo.middleware's base module.
+and ``getfullargspec`` in oslo.middleware's base module;
+async_api/api/pecan_routes.py rebinds Pecan's custom-route detection and
+reads its record of the controller classes it has seen.
 async_api/conductor/engines.py and deadlines.py give TaskFlow's action
 engines their own task executor, validation flag check and storage lock.
 The release notes' Sphinx configuration (releasenotes/source/conf.py)
@@ -222,6 +224,16 @@ class TestPrivateNames(testtools.TestCase):
         for module in argspec_cache.MODULES:
             self.attribute(module, 'getargspec')
         self.attribute(argspec_cache._original, '__call__')
+
+    def test_pecan_custom_route_detection(self):
+        # async_api.api.pecan_routes rebinds it where Pecan's router calls
+        # it, and reads the set of classes it has checked.
+        from pecan import routing
+        self.attribute(routing, '_detect_custom_path_segments')
+        self.attribute(routing, '__observed_controllers__')
+        if hasattr(routing, '_detect_custom_path_segments'):
+            self.method(routing, '_detect_custom_path_segments', ('obj',),
+                        exact=True)
 
     def test_reno_change_aggregator(self):
         # releasenotes/source/conf.py wraps it, and reads the change
