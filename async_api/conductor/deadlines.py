@@ -362,7 +362,7 @@ class RunDeadlines:
         :param atom: the step whose execute this is, for ``on_progress``.
         """
         call = _Call(function, args, kwargs)
-        if atom is not None:
+        if atom is not None and self.on_retry is not None:
             call.on_retry = functools.partial(self._retrying, atom.name)
         callback = kwargs.get('progress_callback')
         if callback is not None:
@@ -388,11 +388,8 @@ class RunDeadlines:
         return None
 
     def _retrying(self, name, error, attempt, delay):
-        hook = self.on_retry
-        if hook is None:
-            return
         try:
-            hook(name, error, attempt, delay)
+            self.on_retry(name, error, attempt, delay)
         except Exception:
             LOG.exception('Could not record the retry of step %s', name)
 

@@ -231,6 +231,17 @@ class TestEngineDeadlines(GateMixin, base.TestCase):
         self.assertEqual(tf_states.RUNNING, engine.storage.get_flow_state())
         self.assertEqual({}, engine.storage.get_execute_failures())
 
+    def test_a_retry_nobody_records_is_reported_as_not_recorded(self):
+        told = []
+
+        class Retries(task.Task):
+            def execute(self):
+                told.append(async_api.report_retry(RuntimeError('x'), 2, 0))
+        flow = linear_flow.Flow('f').add(Retries('r'))
+        engine, _run = self.engine(flow)
+        engine.run()
+        self.assertEqual([False], told)
+
     def test_steps_run_off_the_engine_thread(self):
         seen = []
 
