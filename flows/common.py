@@ -97,8 +97,14 @@ class BMCRetry(atoms.Retry):
     def execute(self, history, *args, **kwargs):
         attempt = len(history) + 1
         if attempt > 1 and self.delay:
-            time.sleep(self.delay * 2 ** (attempt - 2))
+            time.sleep(backoff(self.delay, attempt))
         return attempt
+
+
+def backoff(delay, attempt):
+    """Seconds before attempt number ``attempt`` (2 or more) of a BMC
+    step: ``delay``, doubled after each further failure."""
+    return delay * 2 ** (attempt - 2)
 
 
 def bmc_step(step, conf=None):
@@ -165,7 +171,7 @@ class BMCAttempts:
                 if attempt > self._retries:
                     raise
                 attempt += 1
-                wait = self._delay * 2 ** (attempt - 2)
+                wait = backoff(self._delay, attempt)
                 LOG.warning('Step %s failed transiently (%s); attempt %d '
                             'in %.1f s', self._name, e, attempt, wait)
                 async_api.report_retry(e, attempt, wait)
