@@ -287,16 +287,24 @@ class TaskReporter(listener_base.Listener):
         waits ``delay`` seconds and makes attempt ``attempt``: the
         error's code and the message a client may see, as for a failure.
         """
-        details = {'atom_state': tf_states.RETRYING, 'retry': attempt,
-                   'delay': delay}
-        if self.attempt is not None:
-            details['attempt'] = self.attempt
+        details = self._event_details(tf_states.RETRYING)
+        details.update(retry=attempt, delay=delay)
         details.update(task_failures.describe(error, self._request_id()))
-        event = {'event': name, 'state': states.STEP_RETRYING,
-                 'host': self.host, 'details': details, 'traceback': None}
+        event = self._event(name, states.STEP_RETRYING, details)
         # Like a progress report, best effort: an error here is logged by
         # the caller and the step goes on.
         self._update({'step': name}, event=event)
+
+    def _event_details(self, atom_state):
+        # Every step event says which run of the task it belongs to.
+        details = {'atom_state': atom_state}
+        if self.attempt is not None:
+            details['attempt'] = self.attempt
+        return details
+
+    def _event(self, name, state, details, traceback=None):
+        return {'event': name, 'state': state, 'host': self.host,
+                'details': details, 'traceback': traceback}
 
     def _update(self, values, expected=_WORKING, event=None,
                 fallback=None, hold=False, unless_cancelled=False):
@@ -348,11 +356,9 @@ class TaskReporter(listener_base.Listener):
                 in self._engine.storage.get_atoms_states(names).items()}
             self._suspend_for_outage(name, result.exception_str)
             return
-        event_details = {'atom_state': state}
+        event_details = self._event_details(state)
         if resumed:
             event_details['resumed'] = True
-        if self.attempt is not None:
-            event_details['attempt'] = self.attempt
         traceback = None
         if isinstance(result, tf_failure.Failure):
             # What a client may see; the whole text goes to the log.
@@ -370,8 +376,7 @@ class TaskReporter(listener_base.Listener):
                     self._revert_failure = (name, result)
         elif state == tf_states.SUCCESS and result is not None:
             event_details['result'] = _jsonable(result)
-        event = {'event': name, 'state': event_state, 'host': self.host,
-                 'details': event_details, 'traceback': traceback}
+        event = self._event(name, event_state, event_details, traceback)
         # The event and the row change it implies commit together: one
         # transaction per step transition.
         values, expected, fallback = {}, _WORKING, None
