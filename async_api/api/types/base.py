@@ -6,6 +6,8 @@ import json
 from wsme.rest import json as wsme_json
 from wsme import types as wtypes
 
+from async_api.api.types import render
+
 
 def json_object(cls):
     """Class decorator for request bodies: only a JSON object is valid.
@@ -56,6 +58,11 @@ jsontype = JsonType()
 jsondict = {wtypes.text: jsontype}
 
 
+#: Class decorator: a body rendered to JSON by a plan made once
+#: (:mod:`async_api.api.types.render`).
+planned = render.planned
+
+
 def trusted(cls, **values):
     """A ``cls`` body holding ``values`` as they are, unchecked.
 
@@ -76,6 +83,7 @@ def trusted(cls, **values):
     return body
 
 
+@render.planned
 class Link(wtypes.Base):
     """A hyperlink to a resource."""
 

@@ -3,6 +3,7 @@
 from wsme import types as wtypes
 
 from async_api.api.types import event
+from async_api.api.types import render
 from async_api.api.types import task
 
 
@@ -12,12 +13,14 @@ class Collection(wtypes.Base):
     next = wtypes.text
 
 
+@render.planned
 class TaskCollection(Collection):
     """``{"tasks": [...], "next": ...}``."""
 
     tasks = [task.Task]
 
 
+@render.planned
 class EventCollection(wtypes.Base):
     """``{"events": [...]}``: every step event of one task, oldest first."""
 

@@ -3,9 +3,11 @@
 from wsme import types as wtypes
 
 from async_api.api.types import base
+from async_api.api.types import render
 from async_api.common import masking
 
 
+@render.planned
 class Event(wtypes.Base):
     """A step event. Its traceback is kept from clients."""
 

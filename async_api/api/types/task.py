@@ -4,11 +4,13 @@ from wsme import types as wtypes
 
 from async_api.api import links
 from async_api.api.types import base
+from async_api.api.types import render
 from async_api.common import exception
 from async_api.common import masking
 from async_api.operations import registry
 
 
+@render.planned
 class TaskError(wtypes.Base):
     """Why a task failed: a stable ``code``, a message and the step."""
 
@@ -43,6 +45,7 @@ def _secret_params(operation_name):
         return frozenset()
 
 
+@render.planned
 class Task(wtypes.Base):
     """A task as the API shows it; secret parameters masked."""
 

@@ -63,6 +63,7 @@ class NodePost(wtypes.Base):
         return values
 
 
+@async_api.api_types.planned
 class Node(wtypes.Base):
     """A node as the API shows it; secrets in ``driver_info`` masked."""
 
@@ -120,6 +121,7 @@ class PatchOperation(wtypes.Base):
         return operation
 
 
+@async_api.api_types.planned
 class NodeCollection(async_api.Collection):
     """``{"nodes": [...], "next": ...}``."""
 

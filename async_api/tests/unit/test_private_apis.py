@@ -20,7 +20,7 @@ engines their own task executor, validation flag check and storage lock.
 The release notes' Sphinx configuration (releasenotes/source/conf.py)
 wraps reno's private change aggregator to read one merge reno refuses.
 async_api/api/types/base.py builds WSME bodies by filling their private
-data holder.
+data holder, and async_api/api/types/render.py reads it.
 None of these is part of a library's API, so an upgrade may drop or
 change one silently (TaskFlow would then call an override with other
 arguments, or never call it).
@@ -254,7 +254,8 @@ class TestPrivateNames(testtools.TestCase):
             self.attribute(module, 'getfullargspec')
 
     def test_wsme_dataholder(self):
-        # async_api.api.types.base.trusted fills WSME's holder directly.
+        # async_api.api.types.base.trusted fills WSME's holder directly;
+        # async_api.api.types.render reads it.
         from wsme import types as wtypes
 
         from async_api.api.types import base as types_base
