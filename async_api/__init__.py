@@ -76,6 +76,8 @@ _EXPORTS = {
     'describe_failure': ('async_api.tasks.failures', 'describe'),
     'install_log_masking': ('async_api.common.log_masking', 'install'),
     'openapi': ('async_api.api.openapi', None),
+    # Process
+    'freeze_heap': ('async_api.common.heap', 'freeze_heap'),
     # HTTP client (keystoneauth1; no server-side imports)
     'TaskClient': ('async_api.client.tasks', 'TaskClient'),
     'client_session': ('async_api.client.session', 'client_session'),

@@ -39,6 +39,9 @@ def main(argv=None):
     server = wsgi_server.WSGIServer(
         app, conf.api.host_ip, conf.api.port, conf,
         max_concurrent_writes=conf.api.max_concurrent_writes)
+    # Built, and nothing runs yet: what the start made lives as long as
+    # the process, and the collector need not walk it again.
+    async_api.freeze_heap()
     conductors = bm_conductors.start(conf)
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(

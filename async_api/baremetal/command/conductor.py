@@ -4,6 +4,7 @@ import sys
 
 from oslo_log import log
 
+import async_api
 from async_api.baremetal.command import errors
 from async_api.baremetal.command import signals
 from async_api.baremetal import conductors as bm_conductors
@@ -16,6 +17,9 @@ LOG = log.getLogger(__name__)
 def main(argv=None):
     conf = config.prepare(sys.argv[1:] if argv is None else argv,
                           'async-api-conductor')
+    # Configured, and nothing runs yet: what the start made lives as
+    # long as the process, and the collector need not walk it again.
+    async_api.freeze_heap()
     conductors = bm_conductors.start(conf)
     print('async_api conductor %s is running %d workers'
           % (conf.host, conf.async_api_conductor.workers), flush=True)
