@@ -11,8 +11,11 @@ What a user runs, measured as a user drives it, in one run:
   .../states/power`` and the rest) and the benchmark learns of
   completion the way a client of many tasks should: one ``GET
   /v1/tasks?state=...&changes_since=...`` every ``--poll`` seconds, not
-  one poll per task. Reported: tasks/s from the first submit to the
-  last ``finished_at``, accepts/s, and the service process's CPU per
+  one poll per task. With ``--learn wait`` each client instead asks
+  for the answer to wait for the task's end (``Prefer: wait``, as
+  ``openstack ... --wait`` does) and submits its next one then.
+  Reported: tasks/s from the first submit to the last completion,
+  accepts/s (listing clients only), and the service process's CPU per
   task (user + system, from /proc, accept included).
 * **engine**: the very same flow (``flows.power`` and the others, with
   the same fake driver) run N times by a plain TaskFlow serial engine
@@ -35,7 +38,7 @@ repository root::
 
     python tools/benchmarks/real_operations.py [--operation power] \\
         [--nodes 200] [--clients 8] [--bmc-delay 0] [--workers N] \\
-        [--rounds N]
+        [--learn list|wait] [--rounds N]
 
 ``--rounds N`` runs every row N times in turns and prints each figure's
 median and range, and each ratio's, taken round by round: one run on a
@@ -75,6 +78,8 @@ OPERATIONS = {
                'node.deploy', {}),
 }
 TERMINAL = 'succeeded,failed,error,cancelled'
+#: Seconds a waiting client asks the service to hold its answer.
+WAIT = 60
 
 
 def free_port():
@@ -83,11 +88,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def call(method, url, body=None, timeout=60):
+def call(method, url, body=None, timeout=60, headers=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method,
-                                     headers={'Content-Type':
-                                              'application/json'})
+                                     headers=dict(headers or {}, **{
+                                         'Content-Type':
+                                         'application/json'}))
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, json.loads(response.read() or b'null')
 
@@ -100,9 +106,13 @@ def cpu_seconds(pid):
 
 
 class Service:
-    """``async-api-all`` in a temporary directory, on a free port."""
+    """``async-api-all`` in a temporary directory, on a free port.
 
-    def __init__(self, directory, workers, max_writes=0):
+    :param checkout: serve the code of this directory (a checkout of
+        another revision) instead of this one's.
+    """
+
+    def __init__(self, directory, workers, max_writes=0, checkout=ROOT):
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         config = os.path.join(directory, 'bench.conf')
@@ -116,7 +126,7 @@ class Service:
         self.log = open(os.path.join(directory, 'service.log'), 'wb')
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'async_api.baremetal.command.all',
-             '--config-file', config], cwd=ROOT, stdout=self.log,
+             '--config-file', config], cwd=checkout, stdout=self.log,
             stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -139,7 +149,7 @@ class Service:
         self.log.close()
 
 
-def _finished_since(url, since, expected):
+def _finished_since(url, since, expected, skip=()):
     """Poll the task list until ``expected`` tasks are terminal.
 
     Each poll asks for what changed since a second before the latest
@@ -158,7 +168,8 @@ def _finished_since(url, since, expected):
         while next_url:
             _, page = call('GET', next_url)
             for task in page['tasks']:
-                done[task['uuid']] = task
+                if task['uuid'] not in skip:
+                    done[task['uuid']] = task
                 latest = max(latest or task['updated_at'],
                              task['updated_at'])
             next_url = page.get('next')
@@ -191,46 +202,77 @@ def _record_power_states(url, nodes):
     assert all(t['state'] == 'succeeded' for t in done.values())
 
 
-def service_round(args, directory):
-    service = Service(directory, args.workers, args.max_writes)
-    try:
-        method, part, body, _, _ = OPERATIONS[args.operation]
-        nodes = [call('POST', service.url + '/v1/nodes',
-                      {'name': 'bench-%d' % i, 'driver': 'fake'})[1]['uuid']
-                 for i in range(args.nodes)]
-        if not args.fresh_nodes:
-            _record_power_states(service.url, nodes)
-        if args.bmc_delay:
-            for uuid in nodes:
-                call('PATCH', '%s/v1/nodes/%s' % (service.url, uuid),
-                     [{'op': 'add', 'path': '/driver_info/fake_delay',
-                       'value': args.bmc_delay}])
-        since = datetime.datetime.utcnow().isoformat()
-        cpu = cpu_seconds(service.process.pid)
-        started = time.perf_counter()
+def prepare_nodes(service, args):
+    """``args.nodes`` fake nodes on ``service``, ready for the operation."""
+    nodes = [call('POST', service.url + '/v1/nodes',
+                  {'name': 'bench-%d' % i, 'driver': 'fake'})[1]['uuid']
+             for i in range(args.nodes)]
+    if not args.fresh_nodes:
+        _record_power_states(service.url, nodes)
+    if args.bmc_delay:
+        for uuid in nodes:
+            call('PATCH', '%s/v1/nodes/%s' % (service.url, uuid),
+                 [{'op': 'add', 'path': '/driver_info/fake_delay',
+                   'value': args.bmc_delay}])
+    return nodes
 
-        def submit(share):
-            for uuid in share:
-                status, _ = call(method, '%s/v1/nodes/%s/%s'
-                                 % (service.url, uuid, part), body)
-                assert status == 202, status
 
-        shares = [nodes[i::args.clients] for i in range(args.clients)]
-        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
-            list(pool.map(submit, shares))
-        accepted = time.perf_counter() - started
-        done = _finished_since(service.url, since, len(nodes))
-        elapsed = time.perf_counter() - started
-        cpu = cpu_seconds(service.process.pid) - cpu
-    finally:
-        service.stop()
+def run_batch(service, nodes, args, body=None):
+    """One action per node from ``args.clients`` clients, until all end.
+
+    :param body: the request body (default: the operation's own).
+    :returns: figures of the batch, as :func:`service_round` prints.
+    """
+    method, part, default_body, _, _ = OPERATIONS[args.operation]
+    body = default_body if body is None else body
+    since = datetime.datetime.utcnow().isoformat()
+    cpu = cpu_seconds(service.process.pid)
+    started = time.perf_counter()
+    waited = {}
+    headers = None
+    if args.learn == 'wait':
+        # As `openstack ... --wait` does: the answer comes when the task
+        # ends (200), or at the cap with the task still going (202, then
+        # learned from the list like the others).
+        headers = {'Prefer': 'wait=%d' % WAIT}
+
+    def submit(share):
+        for uuid in share:
+            status, task = call(method, '%s/v1/nodes/%s/%s'
+                                % (service.url, uuid, part), body,
+                                timeout=WAIT + 30, headers=headers)
+            assert status in (200, 202), status
+            if status == 200:
+                waited[task['uuid']] = task
+
+    shares = [nodes[i::args.clients] for i in range(args.clients)]
+    with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+        list(pool.map(submit, shares))
+    accepted = time.perf_counter() - started
+    done = dict(waited)
+    if len(done) < len(nodes):
+        done.update(_finished_since(service.url, since,
+                                    len(nodes) - len(done),
+                                    skip=set(done)))
+    elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(service.process.pid) - cpu
     failed = [t for t in done.values() if t['state'] != 'succeeded']
     if failed:
         raise RuntimeError('%d tasks did not succeed: %s'
                            % (len(failed), failed[0]['error']))
     return {'tasks/s': len(nodes) / elapsed,
-            'accepts/s': len(nodes) / accepted,
+            # A waiting client's submit lasts until its task ends.
+            'accepts/s': (len(nodes) / accepted if args.learn == 'list'
+                          else None),
             'CPU ms/task': 1000.0 * cpu / len(nodes)}
+
+
+def service_round(args, directory):
+    service = Service(directory, args.workers, args.max_writes)
+    try:
+        return run_batch(service, prepare_nodes(service, args), args)
+    finally:
+        service.stop()
 
 
 def loaded_round(args, directory):
@@ -412,6 +454,11 @@ def main():
     parser.add_argument('--bmc-delay', type=float, default=0.0)
     parser.add_argument('--poll', type=float, default=0.2,
                         help='seconds between two task list polls')
+    parser.add_argument('--learn', choices=('list', 'wait'),
+                        default='list',
+                        help='how clients learn that their tasks ended: '
+                             'by polling the task list (default) or by '
+                             'waiting for each answer (Prefer: wait)')
     parser.add_argument('--engine-too', action='store_true')
     parser.add_argument('--fresh-nodes', action='store_true',
                         help='measure on nodes whose power state was '
@@ -442,9 +489,10 @@ def main():
             with tempfile.TemporaryDirectory() as directory:
                 rows['loaded'] = loaded_round(ARGS, directory)
         rounds.append(rows)
-    print('%s on %d nodes, %d clients, BMC delay %.2f s, %d round(s)'
-          % (ARGS.operation, ARGS.nodes, ARGS.clients, ARGS.bmc_delay,
-             ARGS.rounds))
+    print('%s on %d nodes, %d clients learning by %s, BMC delay %.2f s, '
+          '%d round(s)' % (ARGS.operation, ARGS.nodes, ARGS.clients,
+                           'waiting' if ARGS.learn == 'wait' else 'listing',
+                           ARGS.bmc_delay, ARGS.rounds))
     show(rounds)
 
 
