@@ -31,6 +31,7 @@ _EXPORTS = {
     'cancel': ('async_api.tasks.cancel', 'cancel'),
     'check_cancel': ('async_api.tasks.boundary', 'check_cancel'),
     'report_retry': ('async_api.conductor.deadlines', 'report_retry'),
+    'hold_write': ('async_api.conductor.deadlines', 'hold_write'),
     'TaskCancelled': ('async_api.tasks.boundary', 'TaskCancelled'),
     'wait_for_task': ('async_api.tasks.waiters', 'wait'),
     'get_task': ('async_api.db.tasks', 'get_task'),

@@ -253,8 +253,18 @@ class RunContext:
                 driver_base.get_driver(driver_name))
 
     def update_node(self, resource_uuid, values):
-        """Write ``values`` to the node and keep the row written."""
-        node = db_nodes.update_node(resource_uuid, values)
+        """Write ``values`` to the node and keep the row written.
+
+        Under a conductor the write goes with the report of the step's
+        end (``async_api.hold_write``): the steps of these flows write
+        the node only as they finish, or do nothing else (the node's
+        in-progress marks), so nobody needs to see it sooner, and a run
+        that lost its task does not write it.
+        """
+        write, node = db_nodes.deferred_update(self.node(resource_uuid),
+                                               values)
+        if not async_api.hold_write(write):
+            node = db_nodes.update_node(resource_uuid, values)
         with self._lock:
             self._node = node
         return node

@@ -45,7 +45,8 @@ A step that retries a call inside itself (a BMC call that timed out,
 say) tells the conductor with :func:`report_retry` from its own thread;
 like its progress reports, the retry is handed to the waiting thread,
 which records it as a ``retrying`` event of the step
-(:attr:`RunDeadlines.on_retry`).
+(:attr:`RunDeadlines.on_retry`). So is a write a step asks to have
+committed with its end (:func:`hold_write`, :attr:`RunDeadlines.on_hold`).
 
 Shutdown (:meth:`RunDeadlines.abandon`) makes the waiter give up at once
 by raising :class:`StepAbandoned`, a ``BaseException``: TaskFlow's engines
@@ -94,7 +95,7 @@ class StepAbandoned(BaseException):
     """
 
 
-# The call a step thread runs now, for report_retry().
+# The call a step thread runs now, for report_retry() and hold_write().
 _STEP = threading.local()
 
 
@@ -118,6 +119,32 @@ def report_retry(error, attempt, delay):
     return True
 
 
+def hold_write(write):
+    """Have ``write(connection)`` committed with the running step's end.
+
+    For a step's writes to the service's own database
+    (``async_api.database()``) that others need to see only once the step
+    is over: its last writes, or every write of a step that does nothing
+    but database work. Where the conductor can, the write runs in the
+    transaction that records the step's end (with the start of the step
+    after it, or the flow's end), whether the step returned or raised,
+    and fenced by the run's claim like the reports: a conductor that lost
+    the task writes nothing. The writes of a step given up (past its
+    deadline, or the service stopping) are dropped with its outcome. One
+    transaction less for each.
+
+    :returns: True if the conductor holds the write; False where it
+        cannot (outside a conductor's step, on TaskFlow's parallel engine,
+        with persistence on another database): the caller then writes at
+        once itself.
+    """
+    call = getattr(_STEP, 'call', None)
+    if call is None or call.on_hold is None:
+        return False
+    call.hold(write)
+    return True
+
+
 class _Call:
     """One step's call, handed to a :class:`StepThreads` thread.
 
@@ -130,7 +157,7 @@ class _Call:
 
     __slots__ = ('function', 'args', 'kwargs', 'outcome', 'error',
                  '_done', '_guard', '_over', '_signalled', '_reports',
-                 'abandoned', 'on_retry')
+                 'abandoned', 'on_retry', 'on_hold', 'held')
 
     def __init__(self, function, args, kwargs):
         self.function = function
@@ -142,6 +169,10 @@ class _Call:
         #: What :func:`report_retry` hands the waiter (None: not a step's
         #: execute, or nobody records retries).
         self.on_retry = None
+        #: What :func:`hold_write` hands the waiter (None: it cannot hold).
+        self.on_hold = None
+        #: Writes the step held, for the waiter once the call has ended.
+        self.held = []
         # Locked until the call ends, is given up or reports progress:
         # acquiring a lock with a timeout is the cheapest wait the
         # standard library has.
@@ -192,6 +223,15 @@ class _Call:
                 return
             self._reports.append((callback, args, kwargs))
             self._signal()
+
+    def hold(self, write):
+        """From the step's thread: keep ``write`` for :attr:`on_hold`.
+
+        Dropped once the call is over for its waiter.
+        """
+        with self._guard:
+            if not self._over:
+                self.held.append(write)
 
     def _acquire(self, deadline):
         if deadline is None:
@@ -300,6 +340,11 @@ class RunDeadlines:
         #: step calls :func:`report_retry`, in the thread that waits for
         #: the step; its errors are logged, never raised.
         self.on_retry = None
+        #: Called as ``on_hold(write)`` when a step's execute or revert
+        #: calls :func:`hold_write`, in the thread that waits for the
+        #: step; set only where that thread holds writes for its next
+        #: transaction (:mod:`async_api.db.deferred`).
+        self.on_hold = None
         self._lock = threading.Lock()
         self._calls = set()
         self._abandoned = False
@@ -364,6 +409,7 @@ class RunDeadlines:
         call = _Call(function, args, kwargs)
         if atom is not None and self.on_retry is not None:
             call.on_retry = functools.partial(self._retrying, atom.name)
+        call.on_hold = self.on_hold
         callback = kwargs.get('progress_callback')
         if callback is not None:
             if atom is not None:
@@ -377,6 +423,10 @@ class RunDeadlines:
         try:
             self._threads.submit(call)
             if call.wait(timeout):
+                # Ended, returned or raised: what it held goes with the
+                # report of its end.
+                for write in call.held:
+                    self.on_hold(write)
                 if call.error is not None:
                     raise call.error
                 return call.outcome

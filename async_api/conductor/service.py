@@ -47,6 +47,7 @@ once instead of after the claim expiry.
 """
 
 import contextlib
+import functools
 import socket
 import threading
 import time
@@ -199,6 +200,12 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             # A step's own progress and retries reach the task.
             self._deadlines.on_progress = reporter.step_progress
             self._deadlines.on_retry = reporter.step_retrying
+            bind = db_engine.current().engine
+            if (reporter.holds_quiet_transitions
+                    and deferred.is_holding(bind)):
+                # The writes a step holds go with the report of its end.
+                self._deadlines.on_hold = functools.partial(deferred.hold,
+                                                            bind)
         # _dispatch_job reads it back once the engine has run.
         self._running.reporter = reporter
         listeners_.append(reporter)

@@ -27,9 +27,12 @@ one (a save overwrites the whole row, so only the last counts).
 
 import collections
 import contextlib
+import itertools
 import threading
 
 _local = threading.local()
+# Keys of the writes steps hand over (hold()): each its own entry.
+_STEP_WRITES = itertools.count()
 
 
 class _Held:
@@ -72,6 +75,19 @@ def put(engine, key, write, on_commit=None, keep_place=False):
         return False
     held.put(key, write, on_commit, keep_place)
     return True
+
+
+def hold(engine, write):
+    """Hold a step's ``write(connection)`` (see
+    :func:`async_api.conductor.deadlines.hold_write`), or write it now.
+
+    Called in the thread that waits for the step: it holds writes for its
+    run while the run lasts. Should it no longer, the write is made at
+    once in a transaction of its own rather than lost.
+    """
+    if not put(engine, ('step-write', next(_STEP_WRITES)), write):
+        with engine.begin() as conn:
+            write(conn)
 
 
 def has_held(engine):

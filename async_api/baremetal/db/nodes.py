@@ -11,9 +11,11 @@ accept makes one.
 """
 
 import functools
+import types
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
+from oslo_log import log
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -28,6 +30,8 @@ FILTERS = ('driver', 'power_state', 'provision_state', 'sync_state',
            'project_id')
 
 _NODES = models.Node.__table__
+
+LOG = log.getLogger(__name__)
 
 
 def create_node(values):
@@ -124,6 +128,35 @@ def _update(columns, returning):
         _NODES.c.uuid == sa.bindparam('node_uuid')).values(
             {column: sa.bindparam(column) for column in columns})
     return query.returning(*_NODES.c) if returning else query
+
+
+class WrittenNode(types.SimpleNamespace):
+    """A node row with values a run wrote, or holds to write, on it."""
+
+
+def deferred_update(node, values):
+    """:func:`update_node` of ``node`` as a write to make later.
+
+    For a step that holds its writes (``async_api.hold_write``).
+
+    :returns: ``(write, node)``: ``write(connection)`` runs the UPDATE;
+        ``node`` is the row as it will be (a :class:`WrittenNode`).
+    """
+    values = dict(values)
+    values.setdefault('updated_at', timeutils.utcnow())
+    statement = _update(tuple(sorted(values)), False)
+    params = dict(values, node_uuid=node.uuid)
+
+    def write(connection):
+        # A node with an active task cannot be deleted (destroy_node):
+        # nothing to fail the run's report for.
+        if not connection.execute(statement, params).rowcount:
+            LOG.warning('Node %s was gone when a run wrote %s', node.uuid,
+                        ', '.join(sorted(values)))
+
+    columns = (vars(node) if isinstance(node, WrittenNode)
+               else dict(node._mapping))
+    return write, WrittenNode(**dict(columns, **values))
 
 
 def update_node(uuid, values):

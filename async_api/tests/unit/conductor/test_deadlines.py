@@ -11,6 +11,7 @@ import collections
 import threading
 import time
 
+import sqlalchemy as sa
 from taskflow.patterns import linear_flow
 from taskflow.persistence.backends import impl_memory
 from taskflow import states as tf_states
@@ -24,6 +25,7 @@ from async_api.baremetal import conf as async_conf
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
+from async_api.persistence import backend as p_backend
 from async_api.tests import base
 from async_api.tests.unit.conductor import test_service
 
@@ -99,6 +101,56 @@ class RetriesItself(task.Task):
 def retries_itself():
     """one ──> again (retries once inside itself)."""
     return linear_flow.Flow('again').add(Step('one'), RetriesItself('again'))
+
+
+def _extra(resource_uuid):
+    return dict(db_nodes.get_node(resource_uuid).extra or {})
+
+
+class HoldsAWrite(task.Task):
+    """Holds a write of the node's ``extra``; may hang or lose the task."""
+
+    def __init__(self, name, fence_off=False, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.fence_off = fence_off
+
+    def execute(self, task_uuid, resource_uuid):
+        # What the node holds as the run starts: a run fenced off before
+        # must have left nothing.
+        LOG[task_uuid].append(('before', _extra(resource_uuid)))
+        run = sum(1 for entry in LOG[task_uuid] if entry[0] == 'before')
+        write, _node = db_nodes.deferred_update(
+            db_nodes.get_node(resource_uuid), {'extra': {'run': run}})
+        held = async_api.hold_write(write)
+        # Not written yet, for any other connection.
+        LOG[task_uuid].append(('held', held, _extra(resource_uuid)))
+        if self.fence_off and run == 1:
+            # Another conductor takes the task up: the epoch moves on.
+            row = db_tasks.get_task(task_uuid)
+            db_tasks.claim_task(task_uuid, row.job_uuid)
+        HANG_IN = HANG[task_uuid]
+        if HANG_IN.get(self.name, 0) > 0:
+            HANG_IN[self.name] -= 1
+            GATE.wait()
+
+
+class LooksAtTheNode(task.Task):
+    """Records the node's ``extra`` as it starts."""
+
+    def execute(self, task_uuid, resource_uuid):
+        LOG[task_uuid].append(('seen', _extra(resource_uuid)))
+
+
+def holds_a_write():
+    """hold ──> look."""
+    return linear_flow.Flow('holds').add(HoldsAWrite('hold'),
+                                         LooksAtTheNode('look'))
+
+
+def holds_then_fenced_off():
+    """hold (takes the task's epoch away on the first run) ──> look."""
+    return linear_flow.Flow('fenced').add(
+        HoldsAWrite('hold', fence_off=True), LooksAtTheNode('look'))
 
 
 def _operation(name, factory, **kwargs):
@@ -400,6 +452,18 @@ class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
     def test_a_retry_reported_outside_a_conductor_is_not_recorded(self):
         self.assertFalse(async_api.report_retry(TimeoutError('x'), 2, 1.0))
 
+    def test_a_write_held_outside_a_conductor_is_not_held(self):
+        self.assertFalse(async_api.hold_write(lambda connection: None))
+
+    def test_no_write_is_held_with_persistence_elsewhere(self):
+        # Flow progress in memory here: nothing holds writes for a report.
+        registry.register(_operation('node.holds', 'holds_a_write'))
+        self.start(workers=1)
+        node = self.make_node()
+        row = self.wait_for(self.submit(node, operation='node.holds'))
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertIn(('held', False, {}), LOG[row.uuid])
+
     def test_step_events_carry_the_attempt(self):
         self.start(workers=1)
         row = self.wait_for(self.submit(self.make_node(),
@@ -408,6 +472,96 @@ class TestServiceDeadlines(GateMixin, test_service.ServiceTestCase):
         events = db_tasks.list_events(row.uuid)
         self.assertEqual(6, len(events))
         self.assertEqual({1}, {e.details['attempt'] for e in events})
+
+
+class TestHeldWrites(GateMixin, test_service.ServiceTestCase):
+    """Steps' writes held for the report of their end (hold_write).
+
+    Flow progress on the test database, as in the service: the conductor
+    holds writes for its reports only there.
+    """
+
+    def make_persistence(self):
+        return p_backend.SQLBackend({}, engine=self.db.database.engine)
+
+    def setUp(self):
+        super().setUp()
+        self.open_gate_at_cleanup()
+
+    def test_a_held_write_commits_with_the_end_of_its_step(self):
+        registry.register(_operation('node.holds', 'holds_a_write'))
+        self.start(workers=1)
+        node = self.make_node()
+        row = self.wait_for(self.submit(node, operation='node.holds'))
+        self.assertEqual('succeeded', row.state, row.error)
+        self.assertEqual(
+            [('before', {}), ('held', True, {}), ('seen', {'run': 1})],
+            LOG[row.uuid])
+        self.assertEqual({'run': 1}, _extra(node.uuid))
+
+    def test_a_held_write_of_a_step_past_its_deadline_is_dropped(self):
+        registry.register(_operation('node.holds_slow', 'holds_a_write',
+                                     step_timeout=0.5))
+        self.start(workers=1)
+        node = self.make_node()
+        task = self.submit(node, operation='node.holds_slow')
+        HANG[task.uuid] = {'hold': 1}
+        row = self.wait_for(task)
+        self.assertEqual('failed', row.state)
+        self.assertEqual('step_timeout', row.error['code'])
+        self.assertEqual({}, _extra(node.uuid))
+
+    def test_a_held_write_of_a_run_that_lost_its_task_is_dropped(self):
+        registry.register(_operation('node.fenced', 'holds_then_fenced_off'))
+        self.start(workers=1)
+        node = self.make_node()
+        row = self.wait_for(self.submit(node, operation='node.fenced'))
+        self.assertEqual('succeeded', row.state, row.error)
+        # The run that lost the task still starts its next step (the
+        # refused report stops its engine only after that step), and
+        # neither it nor the next run finds the write it held; the next
+        # run's own write went.
+        self.assertEqual([('before', {}), ('held', True, {}), ('seen', {}),
+                          ('before', {}), ('held', True, {}),
+                          ('seen', {'run': 2})], LOG[row.uuid])
+        self.assertEqual({'run': 2}, _extra(node.uuid))
+
+    def test_a_power_run_writes_the_node_with_its_reports(self):
+        # Transactions that write nodes and nothing else: only the fake
+        # driver's own (its "hardware" is the node's extra); the flow's
+        # marks and the state it found go with the reports.
+        engine = self.db.database.engine
+        statements = {}
+        alone = []
+
+        @sa.event.listens_for(engine, 'begin')
+        def begin(connection):
+            statements[id(connection)] = []
+
+        @sa.event.listens_for(engine, 'before_cursor_execute')
+        def execute(connection, cursor, statement, *args):
+            statements.setdefault(id(connection), []).append(statement)
+
+        @sa.event.listens_for(engine, 'commit')
+        def commit(connection):
+            made = statements.pop(id(connection), [])
+            if made and all(s.startswith('UPDATE nodes') for s in made):
+                alone.append(made)
+
+        self.addCleanup(sa.event.remove, engine, 'begin', begin)
+        self.addCleanup(sa.event.remove, engine, 'before_cursor_execute',
+                        execute)
+        self.addCleanup(sa.event.remove, engine, 'commit', commit)
+        self.start(workers=1)
+        node = self.make_node()
+        row = self.wait_for(self.submit(node, target='on'))
+        self.assertEqual('succeeded', row.state, row.error)
+        found = db_nodes.get_node(node.uuid)
+        self.assertEqual(('on', None, 'in_sync', row.uuid),
+                         (found.power_state, found.target_power_state,
+                          found.sync_state, found.last_task_uuid))
+        self.assertEqual(1, len(alone), alone)
+        self.assertIn('extra', alone[0][0])
 
 
 class TestDrain(GateMixin, test_service.ServiceTestCase):
