@@ -480,23 +480,33 @@ _SET_JOB = direct.Statement(sa.update(_T).where(
     job_uuid=sa.bindparam('b_job'), updated_at=sa.bindparam('b_now')))
 
 
-def claim_task_run(uuid, job_uuid):
+def claim_task_run(uuid, job_uuid, conn=None):
     """:func:`claim_task`, returning a :class:`Run` (or None).
 
     Same single UPDATE where the database returns what it wrote; the
     run's deadlines and its attempt number come with the fence at no
     extra cost.
+
+    :param conn: make it on this connection, in its transaction (a
+        conductor's claim of the job on the same database), instead of
+        in a transaction of its own.
     """
     params = {'b_uuid': uuid, 'b_job': job_uuid,
               'b_now': timeutils.utcnow()}
-    with engine.current().engine.begin() as conn:
-        dialect = conn.dialect
-        if dialect.update_returning:
-            row = _CLAIM_RUN_RETURNING.execute(conn, params).first()
-        elif _CLAIM.execute(conn, params).rowcount:
-            row = _RUN.execute(conn, params).first()
-        else:
-            row = None
+    if conn is None:
+        with engine.current().engine.begin() as conn:
+            return _claim_run(conn, params)
+    return _claim_run(conn, params)
+
+
+def _claim_run(conn, params):
+    dialect = conn.dialect
+    if dialect.update_returning:
+        row = _CLAIM_RUN_RETURNING.execute(conn, params).first()
+    elif _CLAIM.execute(conn, params).rowcount:
+        row = _RUN.execute(conn, params).first()
+    else:
+        row = None
     if row is None:
         return None
     started_at = row[2]

@@ -376,12 +376,18 @@ class SQLAlchemyJobBoard(base.JobBoard):
         self._channel.notify()
 
     @base.check_who
-    def claim(self, job, who, expiry=None):
+    def claim(self, job, who, expiry=None, then=None):
         """Claim ``job`` for ``expiry`` s (default ``claim_expiry``).
 
         Raises UnclaimableJob if someone holds a live claim (``who``
         included), NotFound if the job was consumed or trashed. On success
         ``job.epoch`` is the new fencing epoch.
+
+        :param then: ``then(connection)``, called in the claim's
+            transaction once the job is claimed (never for a refused
+            claim), so that what it writes on the board's database
+            commits with the claim or not at all.
+        :returns: what ``then`` returned (None without it).
         """
         lease = self._claim_expiry if expiry is None else self._positive(
             'expiry', expiry)
@@ -398,6 +404,9 @@ class SQLAlchemyJobBoard(base.JobBoard):
                         self._path, job.uuid)).scalar_one()
                 else:
                     epoch = None
+                done = None
+                if epoch is not None and then is not None:
+                    done = then(conn)
         if epoch is None:
             row = self._read(job)
             if row is None or row.status != models.POSTED:
@@ -408,6 +417,7 @@ class SQLAlchemyJobBoard(base.JobBoard):
         job._claimed(who, epoch)
         if expiry is None and self._auto_renew:
             self._keeper.hold(job, lease)
+        return done
 
     def _fenced_write(self, action, job, who, statement):
         engine = self._checked_engine()

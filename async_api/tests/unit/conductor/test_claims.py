@@ -4,6 +4,7 @@ writes."""
 import time
 from unittest import mock
 
+import sqlalchemy as sa
 from taskflow import exceptions as tf_exc
 import testtools
 
@@ -82,10 +83,10 @@ class TestClaimLoop(test_service.ServiceTestCase):
         tried = []
         real = test_service.sql_board.SQLAlchemyJobBoard.claim
 
-        def counting(board, job, who, expiry=None):
+        def counting(board, job, who, expiry=None, then=None):
             tried.append(job.uuid)
             time.sleep(delay)
-            return real(board, job, who, expiry=expiry)
+            return real(board, job, who, expiry=expiry, then=then)
 
         self.useFixture(test_service.fixtures.MockPatchObject(
             test_service.sql_board.SQLAlchemyJobBoard, 'claim', counting))
@@ -114,6 +115,57 @@ class TestClaimLoop(test_service.ServiceTestCase):
         self.assertEqual('parallel', svc.conductors[0]._engine)
         row = self.wait_for(self.submit(self.make_node()))
         self.assertEqual('succeeded', row.state, row.error)
+
+    def test_the_job_and_its_task_are_claimed_in_one_transaction(self):
+        # The board shares the task table's database here, as in the
+        # embedded service.
+        engine = self.db.database.engine
+        statements = {}
+        claims_made = []
+
+        @sa.event.listens_for(engine, 'begin')
+        def begin(connection):
+            statements[id(connection)] = []
+
+        @sa.event.listens_for(engine, 'before_cursor_execute')
+        def execute(connection, cursor, statement, *args):
+            statements.setdefault(id(connection), []).append(statement)
+
+        @sa.event.listens_for(engine, 'commit')
+        def commit(connection):
+            made = statements.pop(id(connection), [])
+            if any(s.startswith('UPDATE async_api_jobboard_jobs SET owner')
+                   for s in made):
+                claims_made.append(made)
+
+        for name, hook in (('begin', begin), ('commit', commit),
+                           ('before_cursor_execute', execute)):
+            self.addCleanup(sa.event.remove, engine, name, hook)
+        self.start(workers=1)
+        task = self.submit(self.make_node())
+        row = self.wait_for(task)
+        self.assertEqual(states.SUCCEEDED, row.state, row.error)
+        self.assertEqual(1, row.attempt)
+        self.assertEqual(1, len(claims_made), claims_made)
+        self.assertEqual(
+            1, sum(s.startswith('UPDATE async_api_tasks SET')
+                   and 'claim_epoch' in s for s in claims_made[0]),
+            claims_made[0])
+
+    def test_a_refused_claim_does_not_take_the_task_up(self):
+        task = self.submit(self.make_node())
+        job = next(iter(self.poster.iterjobs()))
+        self.poster.claim(job, 'someone-else')
+        epoch = self.task_epoch(task)
+        conductor = self.start(workers=1).conductors[0]
+        self.assertFalse(conductor._claim(job))
+        self.assertEqual(epoch, self.task_epoch(task))
+
+    def task_epoch(self, task):
+        with self.db.database.engine.connect() as connection:
+            return connection.execute(sa.text(
+                'SELECT claim_epoch FROM async_api_tasks WHERE uuid = :u'),
+                {'u': task.uuid}).scalar_one()
 
 
 class TestInHand(testtools.TestCase):

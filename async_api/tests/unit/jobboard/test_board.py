@@ -37,6 +37,45 @@ class BoardTest(base.TestCase):
         board.close()
         self.assertFalse(board.connected)
 
+    def test_claim_then_runs_in_the_claims_transaction(self):
+        board = jb_fixtures.make_board(self, self.url)
+        job = board.post('x')
+        seen = []
+
+        def then(connection):
+            # The claim is not committed yet: this connection sees it.
+            jobs = models.JobboardJob
+            owner = connection.execute(sa.select(jobs.owner).where(
+                jobs.uuid == job.uuid)).scalar_one()
+            seen.append(owner)
+            return 'taken'
+
+        self.assertEqual('taken', board.claim(job, 'me', then=then))
+        self.assertEqual(['me'], seen)
+        self.assertIsNone(board.claim(board.post('y'), 'me'))
+
+    def test_claim_then_is_not_called_for_a_refused_claim(self):
+        board = jb_fixtures.make_board(self, self.url)
+        job = board.post('x')
+        board.claim(job, 'other')
+        called = []
+        self.assertRaises(excp.UnclaimableJob, board.claim, job, 'me',
+                          then=called.append)
+        self.assertEqual([], called)
+
+    def test_claim_fails_with_its_then(self):
+        board = jb_fixtures.make_board(self, self.url)
+        job = board.post('x')
+
+        def then(connection):
+            raise sa.exc.OperationalError('UPDATE', {}, Exception('gone'))
+
+        self.assertRaises(excp.JobFailure, board.claim, job, 'me',
+                          then=then)
+        # Rolled back: still there to be claimed.
+        self.assertEqual(['x'], [j.name for j in
+                                 board.iterjobs(only_unclaimed=True)])
+
     def test_conf_errors(self):
         self.assertRaises(ValueError, sql_board.SQLAlchemyJobBoard, 'b', {})
         for key in ('claim_expiry', 'wait_interval', 'renew_interval'):
