@@ -152,8 +152,14 @@ class TaskReporter(listener_base.Listener):
     """
 
     def __init__(self, engine, task_uuid, host=None, claim=None,
-                 fence=None, on_finish=None, attempt=None):
+                 fence=None, on_finish=None, attempt=None,
+                 finish_write=None):
         super().__init__(engine)
+        #: ``(write, on_commit)``: ``write(connection)`` is made in the
+        #: transaction of the task's final report, ``on_commit()`` called
+        #: once it committed (the conductor consumes the job so); never
+        #: without that report, even if it fails.
+        self.finish_write = finish_write
         self.attempt = attempt
         self.task_uuid = task_uuid
         self.host = host
@@ -562,7 +568,17 @@ class TaskReporter(listener_base.Listener):
         if state == states.SUCCEEDED:
             values['progress'] = 100
         self.outcome = state
-        task = self._update(values)
+        bind = db_engine.current().engine
+        key = ('finish', self.task_uuid)
+        if self.finish_write is not None:
+            write, on_commit = self.finish_write
+            deferred.put(bind, key, write, on_commit=on_commit)
+        try:
+            task = self._update(values)
+        finally:
+            # Still held if the report was not written: it must not be
+            # written without it.
+            deferred.drop(bind, key)
         if not task:
             # None: the claim was lost, and the new owner reports. A false
             # report: the row was not changed, because the task had left

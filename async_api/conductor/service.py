@@ -116,6 +116,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         self.conf = conf
         self._keeper = keeper
         self._running = threading.local()
+        # Jobs consumed with their task's final report (one worker: the
+        # run's thread adds, the same thread's job-done callback takes).
+        self._consumed = set()
         # The deadlines of the job running now (one at a time), for
         # abandon_running() from the thread that stops the service.
         self._deadlines = None
@@ -219,7 +222,8 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             engine, task_uuid, host=self.host, claim=claim,
             fence=getattr(self._running, 'fence', None),
             on_finish=self._finished,
-            attempt=None if run is None else run.attempt + 1)
+            attempt=None if run is None else run.attempt + 1,
+            finish_write=self._consume_with_report(job))
         # Every step checks for a cancel before it starts.
         self._running.stop = (task_uuid, boundary.running(task_uuid))
         boundary.guard(engine, task_uuid)
@@ -237,6 +241,44 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         self._running.reporter = reporter
         listeners_.append(reporter)
         return listeners_
+
+    def _consume_with_report(self, job):
+        """The reporter's ``finish_write`` that consumes ``job`` with the
+        task's final report, where the run's writes are held for reports
+        (:meth:`_holding`) on the SQL board's own database; else None.
+
+        One transaction less per run, and no window where the task is
+        finished but its job still claimed (a crash there left the job
+        for another conductor, which then consumed it unrun).
+        """
+        board = self._jobboard
+        bind = db_engine.current().engine
+        if (not deferred.is_holding(bind)
+                or not isinstance(board, sql_board.SQLAlchemyJobBoard)
+                or board.engine is not bind):
+            return None
+        deleted = []
+
+        def write(conn):
+            deleted[:] = [board.consume_within(conn, job, self._name)]
+
+        def committed():
+            if deleted and deleted[0]:
+                board.consumed(job)
+                self._consumed.add(job.uuid)
+        return write, committed
+
+    def _try_finish_job(self, job, consume, trash=False):
+        if job.uuid in self._consumed:
+            # Consumed already, with the task's final report (whatever
+            # the run decided after it, say a claim renewal that failed
+            # since: the job is gone).
+            self._consumed.discard(job.uuid)
+            self._notifier.notify('job_consumed', {
+                'job': job, 'conductor': self,
+                'persistence': self._persistence})
+            return
+        super()._try_finish_job(job, consume, trash)
 
     def _dispatch_job(self, job):
         """Run ``job``; returns whether to consume it (else abandon).

@@ -90,6 +90,13 @@ def hold(engine, write):
             write(conn)
 
 
+def drop(engine, key):
+    """Forget the write held under ``key``, if it is still held."""
+    held = _held(engine)
+    if held is not None:
+        held.entries.pop(key, None)
+
+
 def has_held(engine):
     """Whether this thread holds any write for ``engine`` now."""
     held = _held(engine)

@@ -449,6 +449,23 @@ class SQLAlchemyJobBoard(base.JobBoard):
         self._finishing_write('consume', job, who, stmts.consume(
             self._path, job.uuid, who, job.epoch))
 
+    def consume_within(self, conn, job, who):
+        """Delete ``job`` on ``conn``, in the caller's transaction.
+
+        For a conductor that records its task's end on the board's
+        database: the job goes with that record or not at all.
+
+        :returns: whether this claim (owner and epoch) deleted it; call
+            :meth:`consumed` once the transaction has committed.
+        """
+        return stmts.run(conn, stmts.consume(
+            self._path, job.uuid, who, job.epoch)).rowcount == 1
+
+    def consumed(self, job):
+        """``job`` was consumed by :meth:`consume_within`: stop renewing
+        its claim."""
+        self._keeper.release(job)
+
     @base.check_who
     def abandon(self, job, who):
         """Release the claim so that ``job`` can be claimed again."""

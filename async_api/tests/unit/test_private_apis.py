@@ -133,7 +133,8 @@ class TestPrivateNames(testtools.TestCase):
         self.attribute(executor, 'REFRESH_PERIODICITY')
         self.set_in_init(impl_blocking.BlockingConductor, '_name',
                          '_jobboard', '_engine', '_engine_options',
-                         '_persistence', '_wait_timeout', '_dispatched')
+                         '_persistence', '_wait_timeout', '_dispatched',
+                         '_notifier')
 
     def test_taskflow_boards_and_jobs(self):
         # async_api.jobboard.redis_board

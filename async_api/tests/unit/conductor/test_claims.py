@@ -6,11 +6,15 @@ from unittest import mock
 
 import sqlalchemy as sa
 from taskflow import exceptions as tf_exc
+from taskflow.patterns import linear_flow
+from taskflow import task as tf_task
 import testtools
 
 from async_api.conductor import claims
 from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
+from async_api.operations import registry
+from async_api.persistence import backend as p_backend
 from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from async_api.tests.unit.flows import base
@@ -166,6 +170,81 @@ class TestClaimLoop(test_service.ServiceTestCase):
             return connection.execute(sa.text(
                 'SELECT claim_epoch FROM async_api_tasks WHERE uuid = :u'),
                 {'u': task.uuid}).scalar_one()
+
+
+# Runs of each task by FencedAtTheEnd (by task uuid).
+RUNS = {}
+
+
+class FencedAtTheEnd(tf_task.Task):
+    """Takes its task's epoch away on the task's first run only."""
+
+    def execute(self, task_uuid):
+        RUNS[task_uuid] = RUNS.get(task_uuid, 0) + 1
+        if RUNS[task_uuid] == 1:
+            # Another conductor takes the task up: the run's final report
+            # is refused.
+            db_tasks.claim_task(task_uuid,
+                                db_tasks.get_task(task_uuid).job_uuid)
+
+
+def fenced_at_the_end():
+    return linear_flow.Flow('fenced-at-the-end').add(FencedAtTheEnd('end'))
+
+
+class TestConsumedWithTheReport(test_service.ServiceTestCase):
+    """Flow progress and the board on the test database, as in the
+    embedded service: the job goes with the task's final report."""
+
+    def make_persistence(self):
+        return p_backend.SQLBackend({}, engine=self.db.database.engine)
+
+    def test_the_job_is_consumed_in_the_final_reports_transaction(self):
+        engine = self.db.database.engine
+        statements = {}
+        consumes = []
+
+        @sa.event.listens_for(engine, 'begin')
+        def begin(connection):
+            statements[id(connection)] = []
+
+        @sa.event.listens_for(engine, 'before_cursor_execute')
+        def execute(connection, cursor, statement, *args):
+            statements.setdefault(id(connection), []).append(statement)
+
+        @sa.event.listens_for(engine, 'commit')
+        def commit(connection):
+            made = statements.pop(id(connection), [])
+            if any(s.startswith('DELETE FROM async_api_jobboard_jobs')
+                   for s in made):
+                consumes.append(made)
+
+        for name, hook in (('begin', begin), ('commit', commit),
+                           ('before_cursor_execute', execute)):
+            self.addCleanup(sa.event.remove, engine, name, hook)
+        self.start(workers=1)
+        row = self.wait_for(self.submit(self.make_node()))
+        self.assertEqual(states.SUCCEEDED, row.state, row.error)
+        self.wait_board_empty()
+        self.assertEqual(1, len(consumes), consumes)
+        self.assertTrue(any(s.startswith('UPDATE async_api_tasks SET state')
+                            for s in consumes[0]), consumes[0])
+
+    def test_a_final_report_refused_by_the_fence_consumes_nothing(self):
+        registry.register(registry.Operation(
+            name='node.fenced_at_the_end', resource_type='node',
+            schema={'type': 'object'},
+            flow_factory='async_api.tests.unit.conductor.test_claims:'
+                         'fenced_at_the_end'))
+        self.start(workers=1)
+        task = self.submit(self.make_node(),
+                           operation='node.fenced_at_the_end')
+        # Had the refused run consumed the job, nothing would run the
+        # task again and it would stay running.
+        row = self.wait_for(task)
+        self.assertEqual(states.SUCCEEDED, row.state, row.error)
+        self.assertEqual(2, RUNS[row.uuid])
+        self.wait_board_empty()
 
 
 class TestInHand(testtools.TestCase):
