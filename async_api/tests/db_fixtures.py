@@ -87,3 +87,41 @@ def _open(fixture):
         migrate(fixture.database.engine)
     db_engine.set_database(fixture.database)
     fixture.addCleanup(db_engine.set_database, None)
+
+
+class Transactions(fixtures.Fixture):
+    """The statements of each transaction committed on ``engine``.
+
+    :attr:`committed` holds one list of SQL statements per commit, in
+    order, while the fixture is in use: for tests that say which writes
+    share a transaction.
+    """
+
+    def __init__(self, engine):
+        super().__init__()
+        self.engine = engine
+        self.committed = []
+        self._open = {}
+
+    def _setUp(self):
+        hooks = (('begin', self._begin), ('commit', self._commit),
+                 ('before_cursor_execute', self._execute))
+        for name, hook in hooks:
+            sa.event.listen(self.engine, name, hook)
+            self.addCleanup(sa.event.remove, self.engine, name, hook)
+
+    def _begin(self, connection):
+        self._open[id(connection)] = []
+
+    def _execute(self, connection, cursor, statement, *args):
+        self._open.setdefault(id(connection), []).append(statement)
+
+    def _commit(self, connection):
+        made = self._open.pop(id(connection), [])
+        if made:
+            self.committed.append(made)
+
+    def containing(self, prefix):
+        """The committed transactions with a statement starting so."""
+        return [made for made in self.committed
+                if any(s.startswith(prefix) for s in made)]

@@ -15,6 +15,7 @@ from async_api.db import lanes as db_lanes
 from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.persistence import backend as p_backend
+from async_api.tests import db_fixtures
 from async_api.common import states
 from async_api.tests.unit.conductor import test_service
 from async_api.tests.unit.flows import base
@@ -123,33 +124,15 @@ class TestClaimLoop(test_service.ServiceTestCase):
     def test_the_job_and_its_task_are_claimed_in_one_transaction(self):
         # The board shares the task table's database here, as in the
         # embedded service.
-        engine = self.db.database.engine
-        statements = {}
-        claims_made = []
-
-        @sa.event.listens_for(engine, 'begin')
-        def begin(connection):
-            statements[id(connection)] = []
-
-        @sa.event.listens_for(engine, 'before_cursor_execute')
-        def execute(connection, cursor, statement, *args):
-            statements.setdefault(id(connection), []).append(statement)
-
-        @sa.event.listens_for(engine, 'commit')
-        def commit(connection):
-            made = statements.pop(id(connection), [])
-            if any(s.startswith('UPDATE async_api_jobboard_jobs SET owner')
-                   for s in made):
-                claims_made.append(made)
-
-        for name, hook in (('begin', begin), ('commit', commit),
-                           ('before_cursor_execute', execute)):
-            self.addCleanup(sa.event.remove, engine, name, hook)
+        transactions = self.useFixture(
+            db_fixtures.Transactions(self.db.database.engine))
         self.start(workers=1)
         task = self.submit(self.make_node())
         row = self.wait_for(task)
         self.assertEqual(states.SUCCEEDED, row.state, row.error)
         self.assertEqual(1, row.attempt)
+        claims_made = transactions.containing(
+            'UPDATE async_api_jobboard_jobs SET owner')
         self.assertEqual(1, len(claims_made), claims_made)
         self.assertEqual(
             1, sum(s.startswith('UPDATE async_api_tasks SET')
@@ -200,32 +183,14 @@ class TestConsumedWithTheReport(test_service.ServiceTestCase):
         return p_backend.SQLBackend({}, engine=self.db.database.engine)
 
     def test_the_job_is_consumed_in_the_final_reports_transaction(self):
-        engine = self.db.database.engine
-        statements = {}
-        consumes = []
-
-        @sa.event.listens_for(engine, 'begin')
-        def begin(connection):
-            statements[id(connection)] = []
-
-        @sa.event.listens_for(engine, 'before_cursor_execute')
-        def execute(connection, cursor, statement, *args):
-            statements.setdefault(id(connection), []).append(statement)
-
-        @sa.event.listens_for(engine, 'commit')
-        def commit(connection):
-            made = statements.pop(id(connection), [])
-            if any(s.startswith('DELETE FROM async_api_jobboard_jobs')
-                   for s in made):
-                consumes.append(made)
-
-        for name, hook in (('begin', begin), ('commit', commit),
-                           ('before_cursor_execute', execute)):
-            self.addCleanup(sa.event.remove, engine, name, hook)
+        transactions = self.useFixture(
+            db_fixtures.Transactions(self.db.database.engine))
         self.start(workers=1)
         row = self.wait_for(self.submit(self.make_node()))
         self.assertEqual(states.SUCCEEDED, row.state, row.error)
         self.wait_board_empty()
+        consumes = transactions.containing(
+            'DELETE FROM async_api_jobboard_jobs')
         self.assertEqual(1, len(consumes), consumes)
         self.assertTrue(any(s.startswith('UPDATE async_api_tasks SET state')
                             for s in consumes[0]), consumes[0])

@@ -11,7 +11,6 @@ import collections
 import threading
 import time
 
-import sqlalchemy as sa
 from taskflow.patterns import linear_flow
 from taskflow.persistence.backends import impl_memory
 from taskflow import states as tf_states
@@ -27,6 +26,7 @@ from async_api.db import tasks as db_tasks
 from async_api.operations import registry
 from async_api.persistence import backend as p_backend
 from async_api.tests import base
+from async_api.tests import db_fixtures
 from async_api.tests.unit.conductor import test_service
 
 # Steps hang on this until the test that made them hang cleans up.
@@ -530,28 +530,8 @@ class TestHeldWrites(GateMixin, test_service.ServiceTestCase):
         # Transactions that write nodes and nothing else: only the fake
         # driver's own (its "hardware" is the node's extra); the flow's
         # marks and the state it found go with the reports.
-        engine = self.db.database.engine
-        statements = {}
-        alone = []
-
-        @sa.event.listens_for(engine, 'begin')
-        def begin(connection):
-            statements[id(connection)] = []
-
-        @sa.event.listens_for(engine, 'before_cursor_execute')
-        def execute(connection, cursor, statement, *args):
-            statements.setdefault(id(connection), []).append(statement)
-
-        @sa.event.listens_for(engine, 'commit')
-        def commit(connection):
-            made = statements.pop(id(connection), [])
-            if made and all(s.startswith('UPDATE nodes') for s in made):
-                alone.append(made)
-
-        self.addCleanup(sa.event.remove, engine, 'begin', begin)
-        self.addCleanup(sa.event.remove, engine, 'before_cursor_execute',
-                        execute)
-        self.addCleanup(sa.event.remove, engine, 'commit', commit)
+        transactions = self.useFixture(
+            db_fixtures.Transactions(self.db.database.engine))
         self.start(workers=1)
         node = self.make_node()
         row = self.wait_for(self.submit(node, target='on'))
@@ -560,6 +540,8 @@ class TestHeldWrites(GateMixin, test_service.ServiceTestCase):
         self.assertEqual(('on', None, 'in_sync', row.uuid),
                          (found.power_state, found.target_power_state,
                           found.sync_state, found.last_task_uuid))
+        alone = [made for made in transactions.committed
+                 if all(s.startswith('UPDATE nodes') for s in made)]
         self.assertEqual(1, len(alone), alone)
         self.assertIn('extra', alone[0][0])
 
