@@ -61,10 +61,13 @@ import threading
 import time
 
 from oslo_log import log
+from oslo_utils import timeutils
 from taskflow.engines.action_engine import executor as tf_executor
 from taskflow.types import failure as tf_failure
 
+from async_api.common import exception
 from async_api.conductor import engines
+from async_api.operations import registry
 
 LOG = log.getLogger(__name__)
 
@@ -348,6 +351,25 @@ class RunDeadlines:
         self._lock = threading.Lock()
         self._calls = set()
         self._abandoned = False
+
+    @classmethod
+    def of_run(cls, operation_name, started_at):
+        """The deadlines of a run of a task of ``operation_name`` that
+        first started at ``started_at`` (None: it starts now); none for an
+        operation this process does not know."""
+        try:
+            operation = registry.get(operation_name)
+        except exception.OperationNotFound:
+            return cls()
+        # The operation's time counts from the task's first start, across
+        # resumes; a first run starts now.
+        spent = 0.0
+        if started_at is not None:
+            spent = (timeutils.utcnow() - started_at).total_seconds()
+        return cls(operation_deadline=(time.monotonic() + operation.timeout
+                                       - spent),
+                   operation_timeout=operation.timeout,
+                   step_timeout=operation.step_timeout)
 
     @property
     def abandoned(self):

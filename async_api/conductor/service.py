@@ -69,14 +69,13 @@ from async_api.conductor import heartbeat
 from async_api.conductor import listeners
 from async_api.conductor import periodics
 from async_api.conductor import reconciler
+from async_api.conductor import shared_board
 from async_api import conf as async_conf
 from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
-from async_api.jobboard import board as sql_board
 from async_api.jobboard import factory as board_factory
 from async_api import notifications
-from async_api.operations import registry
 from async_api.persistence import factory as persistence_factory
 from async_api.tasks import boundary
 from async_api.tasks import failures
@@ -91,10 +90,6 @@ LOG = log.getLogger(__name__)
 _TRANSIENT = (tf_exc.StorageFailure, tf_exc.JobFailure,
               exception.ServiceUnavailable, db_exc.DBError,
               sa_exc.OperationalError)
-
-
-def _claim_task_run(task_uuid, job_uuid, conn):
-    return db_tasks.claim_task_run(task_uuid, job_uuid, conn=conn)
 
 
 class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
@@ -150,22 +145,16 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         return engine
 
     def _claim(self, job):
-        """Claim ``job``; where the board shares the task table's
-        database, take its task up in the same transaction.
-
-        One commit instead of two per run: the task's claim (the fence of
-        the run's writes, :meth:`_dispatch`) is made only with a claim of
-        the job that succeeded, and rolls back with it.
-        """
+        """Claim ``job``, with its task where the board shares the task
+        table's database (:mod:`.shared_board`); :meth:`_dispatch` then
+        finds the task taken up."""
         task_uuid = (job.details or {}).get('task_uuid')
-        board = self._jobboard
-        if (task_uuid is None
-                or not isinstance(board, sql_board.SQLAlchemyJobBoard)
-                or board.engine is not db_engine.current().engine):
+        if task_uuid is None or not shared_board.shares_database(
+                self._jobboard):
             return super()._claim(job)
         try:
-            run = board.claim(job, self._name, then=functools.partial(
-                _claim_task_run, task_uuid, job.uuid))
+            run = shared_board.claim_with_task(self._jobboard, job,
+                                               self._name, task_uuid)
         except (tf_exc.UnclaimableJob, tf_exc.NotFound):
             return False
         self._running.taken = (job.uuid, run)
@@ -174,24 +163,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
     def _run_deadlines(self):
         """The :class:`~.deadlines.RunDeadlines` of the run starting now."""
         run = getattr(self._running, 'run', None)
-        found = deadlines.RunDeadlines()
-        if run is not None:
-            try:
-                operation = registry.get(run.operation)
-            except exception.OperationNotFound:
-                operation = None
-            if operation is not None:
-                # The operation's time counts from the task's first start,
-                # across resumes; a first run starts now.
-                spent = 0.0
-                if run.started_at is not None:
-                    spent = (timeutils.utcnow()
-                             - run.started_at).total_seconds()
-                found = deadlines.RunDeadlines(
-                    operation_deadline=(time.monotonic()
-                                        + operation.timeout - spent),
-                    operation_timeout=operation.timeout,
-                    step_timeout=operation.step_timeout)
+        found = (deadlines.RunDeadlines() if run is None
+                 else deadlines.RunDeadlines.of_run(run.operation,
+                                                    run.started_at))
         self._deadlines = found
         return found
 
@@ -223,7 +197,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
             fence=getattr(self._running, 'fence', None),
             on_finish=self._finished,
             attempt=None if run is None else run.attempt + 1,
-            finish_write=self._consume_with_report(job))
+            finish_write=shared_board.consume_with_report(
+                self._jobboard, job, self._name,
+                lambda consumed: self._consumed.add(consumed.uuid)))
         # Every step checks for a cancel before it starts.
         self._running.stop = (task_uuid, boundary.running(task_uuid))
         boundary.guard(engine, task_uuid)
@@ -241,32 +217,6 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         self._running.reporter = reporter
         listeners_.append(reporter)
         return listeners_
-
-    def _consume_with_report(self, job):
-        """The reporter's ``finish_write`` that consumes ``job`` with the
-        task's final report, where the run's writes are held for reports
-        (:meth:`_holding`) on the SQL board's own database; else None.
-
-        One transaction less per run, and no window where the task is
-        finished but its job still claimed (a crash there left the job
-        for another conductor, which then consumed it unrun).
-        """
-        board = self._jobboard
-        bind = db_engine.current().engine
-        if (not deferred.is_holding(bind)
-                or not isinstance(board, sql_board.SQLAlchemyJobBoard)
-                or board.engine is not bind):
-            return None
-        deleted = []
-
-        def write(conn):
-            deleted[:] = [board.consume_within(conn, job, self._name)]
-
-        def committed():
-            if deleted and deleted[0]:
-                board.consumed(job)
-                self._consumed.add(job.uuid)
-        return write, committed
 
     def _try_finish_job(self, job, consume, trash=False):
         if job.uuid in self._consumed:
