@@ -81,7 +81,7 @@ LOG = log.getLogger(__name__)
 RESULT_SYMBOL = 'result'
 
 #: Error code when a failure carries no code of its own.
-DEFAULT_ERROR_CODE = 'step_failed'
+DEFAULT_ERROR_CODE = task_failures.DEFAULT_CODE
 
 _EVENT_STATES = {
     tf_states.RUNNING: states.STEP_STARTED,
@@ -533,21 +533,9 @@ class TaskReporter(listener_base.Listener):
             failures = self._engine.storage.get_execute_failures()
             if failures:
                 self._first_failure = next(iter(failures.items()))
-        if self._first_failure is None:
-            return {'code': DEFAULT_ERROR_CODE,
-                    'message': 'The operation failed', 'step': None}
-        step, failure = self._first_failure
-        error = dict(task_failures.describe(failure, self._request_id()),
-                     step=step)
-        if self._revert_failure is not None:
-            revert_step, revert_failure = self._revert_failure
-            error['message'] = ('%s; then reverting %s failed: %s'
-                                % (error['message'], revert_step,
-                                   task_failures.describe(
-                                       revert_failure,
-                                       self._request_id())['message']))
-            error['revert_step'] = revert_step
-        return error
+        return task_failures.describe_run(
+            self._first_failure, self._revert_failure,
+            None if self._first_failure is None else self._request_id())
 
     def _request_id(self):
         """The id of the request that asked for the task (read once)."""
@@ -568,17 +556,7 @@ class TaskReporter(listener_base.Listener):
         if state == states.SUCCEEDED:
             values['progress'] = 100
         self.outcome = state
-        bind = db_engine.current().engine
-        key = ('finish', self.task_uuid)
-        if self.finish_write is not None:
-            write, on_commit = self.finish_write
-            deferred.put(bind, key, write, on_commit=on_commit)
-        try:
-            task = self._update(values)
-        finally:
-            # Still held if the report was not written: it must not be
-            # written without it.
-            deferred.drop(bind, key)
+        task = self._update_with_finish_write(values)
         if not task:
             # None: the claim was lost, and the new owner reports. A false
             # report: the row was not changed, because the task had left
@@ -589,6 +567,20 @@ class TaskReporter(listener_base.Listener):
             return
         if self.on_finish is not None:
             self.on_finish(task)
+
+    def _update_with_finish_write(self, values):
+        """:meth:`_update` of the final report, with :attr:`finish_write`."""
+        if self.finish_write is None:
+            return self._update(values)
+        bind, key = db_engine.current().engine, ('finish', self.task_uuid)
+        write, on_commit = self.finish_write
+        deferred.put(bind, key, write, on_commit=on_commit)
+        try:
+            return self._update(values)
+        finally:
+            # Still held if the report was not written: it must not be
+            # written without it.
+            deferred.drop(bind, key)
 
     def _mark_resource_error(self, message):
         if self._lost():

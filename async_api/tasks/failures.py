@@ -147,6 +147,28 @@ def describe(failure, request_id=None):
     return {'code': code, 'message': message}
 
 
+def describe_run(first, revert=None, request_id=None):
+    """A failed run's ``error``: :func:`describe` of its first failure,
+    with the step, and the revert that failed after it, if any.
+
+    :param first: ``(step, failure)``, or None when no failure is known.
+    :param revert: ``(step, failure)`` of the first revert that failed.
+    """
+    if first is None:
+        return {'code': DEFAULT_CODE, 'message': 'The operation failed',
+                'step': None}
+    step, failure = first
+    error = dict(describe(failure, request_id), step=step)
+    if revert is not None:
+        revert_step, revert_failure = revert
+        error['message'] = ('%s; then reverting %s failed: %s'
+                            % (error['message'], revert_step,
+                               describe(revert_failure,
+                                        request_id)['message']))
+        error['revert_step'] = revert_step
+    return error
+
+
 def log_detail(failure, task_uuid, step, request_id=None):
     """Log the whole text of a failure the client sees only in summary.
 
