@@ -20,6 +20,7 @@ _EXPORTS = {
     'schema_version': ('async_api.db.migration', 'version'),
     'check_jobboard': ('async_api.jobboard.factory', 'check'),
     'check_persistence': ('async_api.persistence.factory', 'check'),
+    'Statement': ('async_api.db.direct', 'Statement'),
     # Operations and resource types
     'Operation': ('async_api.operations.registry', 'Operation'),
     'register_operation': ('async_api.operations.registry', 'register'),

@@ -52,10 +52,15 @@ class _Plan:
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise StatementError('Expanding parameters cannot be run '
                                  'directly: %s' % compiled.string)
-        columns = list(getattr(statement, 'selected_columns', ()))
+        columns = _result_columns(statement)
         self.columns = [column.type.dialect_impl(dialect)
                         for column in columns]
-        self.typed = any(_processed(impl, dialect) for impl in self.columns)
+        # Only a select is refused by execute(): what an insert, update
+        # or delete returns is given as the driver gives it, as callers
+        # of RETURNING that ask for plain columns expect.
+        self.typed = (getattr(statement, 'selected_columns', None) is not None
+                      and any(_processed(impl, dialect)
+                              for impl in self.columns))
         # Some processors depend on the type the driver reports (numbers
         # on PostgreSQL): made on the first rows() call.
         self.results = None
@@ -149,7 +154,8 @@ class Statement:
         return _run(conn, plan.sql, plan.arguments(params or {}))
 
     def rows(self, conn, params=None):
-        """Run a select on ``conn``; its rows, typed as Core would.
+        """Run a select (or a statement with ``RETURNING``) on ``conn``;
+        its rows, typed as Core would.
 
         Each row is a named tuple: ``row.column`` and ``row._asdict()``.
         """
@@ -219,6 +225,15 @@ def with_defaults(table, values):
         row[column.key] = (default.arg(None) if default.is_callable
                            else default.arg)
     return row
+
+
+def _result_columns(statement):
+    """The columns ``statement`` returns: a select's, or what an insert,
+    update or delete names in ``RETURNING`` (none without it)."""
+    columns = getattr(statement, 'selected_columns', None)
+    if columns is None:
+        columns = getattr(statement, 'exported_columns', ())
+    return list(columns)
 
 
 def _processed(impl, dialect):

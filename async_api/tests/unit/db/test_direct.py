@@ -71,6 +71,21 @@ class DirectTests:
         self.assertEqual(core._asdict(), rows[0]._asdict())
         self.assertEqual({'r': 1}, rows[0].result)
 
+    def test_rows_of_an_update_returning_are_typed_as_by_core(self):
+        self.insert_task(result={'r': 1})
+        now = timeutils.utcnow()
+        query = sa.update(_T).where(_T.c.uuid == _B('b_uuid')).values(
+            step=_B('step'), updated_at=_B('now')).returning(
+            _T.c.uuid, _T.c.step, _T.c.result, _T.c.updated_at)
+        with self.bind.begin() as conn:
+            rows = direct.Statement(query).rows(
+                conn, {'b_uuid': 't-1', 'step': 'x', 'now': now})
+            core = conn.execute(query, {'b_uuid': 't-1', 'step': 'x',
+                                        'now': now}).one()
+        self.assertEqual([tuple(core)], [tuple(row) for row in rows])
+        self.assertEqual(('x', {'r': 1}, now),
+                         (rows[0].step, rows[0].result, rows[0].updated_at))
+
     def test_executemany(self):
         self.insert_task('t-1')
         self.insert_task('t-2')
