@@ -1,13 +1,16 @@
 """Data access for nodes. Touches only the database.
 
 The two calls a run makes for every step, :func:`get_node` and
-:func:`update_node`, are Core statements built once and run on a plain
-connection, and return rows (read-only, attribute access like a model):
-through the ORM they cost about four times as much (measured on SQLite:
+:func:`update_node`, are Core statements compiled once and run directly
+(:class:`async_api.Statement`) on a plain connection, and return rows
+(read-only named tuples, attribute access like a model): through the ORM
+they cost about four times as much as through Core (measured on SQLite:
 380-550 us a read and 600-800 us an update, against 110 and 150-230 us),
-and a power action makes three of each. An ORM session only to hold
-that connection cost a third of a read (110 against 70 us), and every
-accept makes one.
+and SQLAlchemy's per-execution work was most of what remained. A power
+task makes four reads and three updates of its node (the accept, the
+run and the fake driver's "hardware"). An ORM session only to hold that
+connection cost a third of a read (110 against 70 us), and every accept
+makes one.
 """
 
 import functools
@@ -71,14 +74,13 @@ def _select(column, scoped):
     query = sa.select(_NODES).where(_NODES.c[column] == sa.bindparam('ident'))
     if scoped:
         query = query.where(_NODES.c.project_id == sa.bindparam('project'))
-    return query.limit(2)
+    return async_api.Statement(query.limit(2))
 
 
 def _find(connection, ident, project_id=None):
     column = 'uuid' if uuidutils.is_uuid_like(ident) else 'name'
-    return _one(connection.execute(
-        _select(column, project_id is not None),
-        {'ident': ident, 'project': project_id}).all(), ident)
+    return _one(_select(column, project_id is not None).rows(
+        connection, {'ident': ident, 'project': project_id}), ident)
 
 
 def get_node(ident, project_id=None):
@@ -127,7 +129,8 @@ def _update(columns, returning):
     query = _NODES.update().where(
         _NODES.c.uuid == sa.bindparam('node_uuid')).values(
             {column: sa.bindparam(column) for column in columns})
-    return query.returning(*_NODES.c) if returning else query
+    return async_api.Statement(query.returning(*_NODES.c) if returning
+                               else query)
 
 
 class WrittenNode(types.SimpleNamespace):
@@ -150,12 +153,12 @@ def deferred_update(node, values):
     def write(connection):
         # A node with an active task cannot be deleted (destroy_node):
         # nothing to fail the run's report for.
-        if not connection.execute(statement, params).rowcount:
+        if not statement.execute(connection, params).rowcount:
             LOG.warning('Node %s was gone when a run wrote %s', node.uuid,
                         ', '.join(sorted(values)))
 
     columns = (vars(node) if isinstance(node, WrittenNode)
-               else dict(node._mapping))
+               else node._asdict())
     return write, WrittenNode(**dict(columns, **values))
 
 
@@ -172,10 +175,13 @@ def update_node(uuid, values):
     try:
         with async_api.database().engine.begin() as connection:
             returning = connection.dialect.update_returning
-            result = connection.execute(
-                _update(tuple(sorted(values)), returning), params)
-            node = (result.first() if returning
-                    else result.rowcount and _find(connection, uuid))
+            statement = _update(tuple(sorted(values)), returning)
+            if returning:
+                found = statement.rows(connection, params)
+                node = found[0] if found else None
+            else:
+                node = (statement.execute(connection, params).rowcount
+                        and _find(connection, uuid))
     except db_exc.DBDuplicateEntry:
         raise bm_exception.DuplicateName(
             'A node named %s already exists' % values.get('name'))
