@@ -16,7 +16,8 @@ and ``getfullargspec`` in oslo.middleware's base module;
 async_api/api/pecan_routes.py rebinds Pecan's custom-route detection and
 reads its record of the controller classes it has seen.
 async_api/conductor/engines.py and deadlines.py give TaskFlow's action
-engines their own task executor, validation flag check and storage lock.
+engines their own task executor, validation flag check, storage lock and
+storage saves.
 The release notes' Sphinx configuration (releasenotes/source/conf.py)
 wraps reno's private change aggregator to read one merge reno refuses.
 async_api/api/types/base.py builds WSME bodies by filling their private
@@ -171,6 +172,14 @@ class TestPrivateNames(testtools.TestCase):
         self.set_in_init(action_engine.ParallelActionEngine,
                          '_task_executor')
         self.set_in_init(storage.Storage, '_lock')
+        # Overridden by engines._Storage, which also calls them unwrapped.
+        for name, params in (
+                ('_save_flow_detail',
+                 ('conn', 'original_flow_detail', 'flow_detail')),
+                ('_save_atom_detail',
+                 ('conn', 'original_atom_detail', 'atom_detail'))):
+            self.method(storage.Storage, name, params, exact=True)
+            self.attribute(getattr(storage.Storage, name), '__wrapped__')
 
     def test_sqlalchemy(self):
         # async_api.db.direct runs compiled statements on a cursor.

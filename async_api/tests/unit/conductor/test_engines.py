@@ -65,6 +65,52 @@ class TestEngines(base.TestCase):
                              engine.storage.get_flow_state())
             self.assertEqual(3, engine.storage.fetch('total'))
 
+    def retrying_saves(self):
+        """Calls of TaskFlow's retrying saves, recorded, then made."""
+        calls = []
+        for name in ('_save_flow_detail', '_save_atom_detail'):
+            retrying = getattr(engines.tf_storage.Storage, name)
+
+            def record(storage, *args, _retrying=retrying, _name=name):
+                calls.append(_name)
+                return _retrying(storage, *args)
+            self.useFixture(fixtures.MockPatchObject(
+                engines.tf_storage.Storage, name, record))
+        return calls
+
+    def test_saves_that_work_build_no_retry(self):
+        calls = self.retrying_saves()
+        for kind in ('serial', 'parallel'):
+            engine = self.load(kind)
+            engine.run()
+            # Saved all the same: the backend has the flow's end.
+            stored = engine.storage.backend.get_connection().get_flow_details(
+                engine.storage.flow_uuid)
+            self.assertEqual(tf_states.SUCCESS, stored.state, kind)
+            self.assertEqual(
+                tf_states.SUCCESS,
+                stored.find(engine.storage.get_atom_uuid('add')).state)
+        self.assertEqual([], calls)
+
+    def test_a_failed_save_goes_through_taskflows_retries(self):
+        calls = self.retrying_saves()
+        update = impl_memory.Connection.update_atom_details
+        failures = []
+
+        def flaky(conn, atom_detail):
+            if atom_detail.name == 'add' and not failures:
+                failures.append(atom_detail.name)
+                raise tf_exc.StorageFailure('the backend is away')
+            return update(conn, atom_detail)
+        self.useFixture(fixtures.MockPatchObject(
+            impl_memory.Connection, 'update_atom_details', flaky))
+        engine = self.load('serial')
+        engine.run()
+        self.assertEqual(['add'], failures)
+        self.assertEqual(['_save_atom_detail'], calls)
+        self.assertEqual(3, engine.storage.fetch('total'))
+        self.assertEqual(tf_states.SUCCESS, engine.storage.get_flow_state())
+
     def test_unknown_kind_is_refused(self):
         self.assertRaises(ValueError, self.load, 'worker-based')
 
