@@ -36,9 +36,19 @@ class _StorageLock:
         return self._lock
 
 
-# TaskFlow's saves as written, without the retry decorator around them.
-_PLAIN_FLOW_SAVE = tf_storage.Storage._save_flow_detail.__wrapped__
-_PLAIN_ATOM_SAVE = tf_storage.Storage._save_atom_detail.__wrapped__
+def _retried_once_failed(name):
+    """``Storage.<name>``, a save: first as written, and through TaskFlow's
+    retrying wrapper (looked up at each failure) only if that fails."""
+    plain = getattr(tf_storage.Storage, name).__wrapped__
+
+    def save(self, conn, original_detail, detail):
+        try:
+            return plain(self, conn, original_detail, detail)
+        except tf_exc.StorageFailure:
+            retrying = getattr(tf_storage.Storage, name)
+            return retrying(self, conn, original_detail, detail)
+    save.__name__ = name
+    return save
 
 
 class _Storage(tf_storage.Storage):
@@ -54,21 +64,8 @@ class _Storage(tf_storage.Storage):
     TaskFlow's).
     """
 
-    def _save_flow_detail(self, conn, original_flow_detail, flow_detail):
-        try:
-            return _PLAIN_FLOW_SAVE(self, conn, original_flow_detail,
-                                    flow_detail)
-        except tf_exc.StorageFailure:
-            return super()._save_flow_detail(conn, original_flow_detail,
-                                             flow_detail)
-
-    def _save_atom_detail(self, conn, original_atom_detail, atom_detail):
-        try:
-            return _PLAIN_ATOM_SAVE(self, conn, original_atom_detail,
-                                    atom_detail)
-        except tf_exc.StorageFailure:
-            return super()._save_atom_detail(conn, original_atom_detail,
-                                             atom_detail)
+    _save_flow_detail = _retried_once_failed('_save_flow_detail')
+    _save_atom_detail = _retried_once_failed('_save_atom_detail')
 
 
 class _Engine:
