@@ -25,6 +25,7 @@ from oslo_log import log
 from oslo_utils import timeutils
 from taskflow import exceptions as tf_exc
 
+from async_api.conductor import busy as busy_runs
 from async_api.jobboard import board as sql_board
 
 LOG = log.getLogger(__name__)
@@ -72,6 +73,13 @@ IN_HAND = InHand()
 class ClaimLoop:
     """Mixin for a TaskFlow blocking conductor (one job at a time)."""
 
+    #: The turns this worker shares with the other workers of its
+    #: service (:mod:`.busy`); no bound unless the service sets one.
+    busy = busy_runs.BusyRuns(0)
+
+    #: This worker's turn while it claims and runs (None between turns).
+    turn = None
+
     def _claim(self, job):
         """Claim ``job`` for this conductor; False if someone else has it."""
         try:
@@ -99,6 +107,8 @@ class ClaimLoop:
             # claimed or not: it would spin while others run them all.
             jobs = self._jobboard.iterjobs(only_unclaimed=True,
                                            ensure_fresh=ensure_fresh)
+        jobs = list(jobs)
+        self.busy.saw_backlog(len(jobs))
         for job in self._spread(jobs):
             if self._wait_timeout.is_stopped():
                 return None
@@ -124,6 +134,7 @@ class ClaimLoop:
         super().stop()
         if isinstance(self._jobboard, sql_board.SQLAlchemyJobBoard):
             self._jobboard.interrupt()
+        self.busy.interrupt()
 
     #: Where in a listing this conductor starts trying: set to the
     #: worker's index, so that the workers of one service start at
@@ -140,7 +151,6 @@ class ClaimLoop:
         together (async_api.db.lanes). Only the most urgent jobs are
         rotated, so a free conductor never passes over a more urgent job.
         """
-        jobs = list(jobs)
         if len(jobs) < 2 or not self.claim_offset:
             return jobs
         urgent = 1
@@ -157,6 +167,14 @@ class ClaimLoop:
             IN_HAND.drop(job.uuid)
 
     def _run_until_dead(self, executor, max_dispatches=None):
+        try:
+            self._claim_and_run(executor, max_dispatches)
+        finally:
+            if self.turn is not None:
+                self.turn.give_back()
+                self.turn = None
+
+    def _claim_and_run(self, executor, max_dispatches):
         is_stopped = self._wait_timeout.is_stopped
         idles = not isinstance(self._jobboard, sql_board.SQLAlchemyJobBoard)
         fresh = timeutils.StopWatch(duration=self.REFRESH_PERIODICITY)
@@ -164,6 +182,15 @@ class ClaimLoop:
         dispatched = 0
         while not is_stopped() and (max_dispatches is None
                                     or dispatched < max_dispatches):
+            if self.turn is not None and (self.turn.returned
+                                          or self.busy.over()):
+                # Given back while its step waited, or one too many.
+                self.turn.give_back()
+                self.turn = None
+            if self.turn is None:
+                self.turn = self.busy.take(is_stopped)
+                if self.turn is None:
+                    continue
             ensure_fresh = fresh.expired()
             if ensure_fresh:
                 fresh.restart()

@@ -57,6 +57,7 @@ it (the step running), so that the next owner runs it again.
 
 import functools
 import queue
+import sys
 import threading
 import time
 
@@ -146,6 +147,17 @@ def hold_write(write):
         return False
     call.hold(write)
     return True
+
+
+def waiting_after():
+    """Seconds after which a step that has not returned is waiting.
+
+    One interpreter switch interval (5 ms unless changed): a step that
+    computes, even one kept from the interpreter lock by busy threads,
+    gets the lock back within that; one still out after it most likely
+    waits on hardware, a lock or a sleep.
+    """
+    return sys.getswitchinterval()
 
 
 class _Call:
@@ -244,16 +256,31 @@ class _Call:
             return self._done.acquire(blocking=False)
         return self._done.acquire(timeout=min(left, threading.TIMEOUT_MAX))
 
-    def wait(self, timeout):
+    def wait(self, timeout, on_waiting=None):
         """True if the call ended within ``timeout`` s (None: no limit).
 
         Progress the step reports meanwhile is applied here, in order.
+
+        :param on_waiting: called once, here, if the call has not ended
+            within one interpreter switch interval: it waits (on
+            hardware, most often) rather than computes.
         """
+        now = time.monotonic()
         deadline = None
         if timeout is not None:
-            deadline = time.monotonic() + max(timeout, 0.0)
+            deadline = now + max(timeout, 0.0)
+        soon = None
+        if on_waiting is not None:
+            soon = now + waiting_after()
         while True:
-            woken = self._acquire(deadline)
+            if soon is not None and (deadline is None or soon < deadline):
+                if not self._acquire(soon):
+                    soon = None
+                    on_waiting()
+                    continue
+                woken = True
+            else:
+                woken = self._acquire(deadline)
             with self._guard:
                 if not woken:
                     # Past the deadline: later reports are dropped.
@@ -348,6 +375,11 @@ class RunDeadlines:
         #: step; set only where that thread holds writes for its next
         #: transaction (:mod:`async_api.db.deferred`).
         self.on_hold = None
+        #: Called once, with no arguments, when a step of this run has
+        #: waited past one interpreter switch interval (it gives the
+        #: run's turn back: :mod:`async_api.conductor.busy`); in the
+        #: thread that waits for the step.
+        self.on_waiting = None
         self._lock = threading.Lock()
         self._calls = set()
         self._abandoned = False
@@ -444,7 +476,7 @@ class RunDeadlines:
             self._calls.add(call)
         try:
             self._threads.submit(call)
-            if call.wait(timeout):
+            if call.wait(timeout, self._waiting()):
                 # Ended, returned or raised: what it held goes with the
                 # report of its end.
                 for write in call.held:
@@ -458,6 +490,17 @@ class RunDeadlines:
         if self._abandoned:
             raise StepAbandoned()
         return None
+
+    def _waiting(self):
+        """What ``_Call.wait`` calls when a step waits, once a run."""
+        on_waiting = self.on_waiting
+        if on_waiting is None:
+            return None
+
+        def waiting():
+            self.on_waiting = None
+            on_waiting()
+        return waiting
 
     def _retrying(self, name, error, attempt, delay):
         try:

@@ -63,6 +63,7 @@ from taskflow import engines
 from taskflow import exceptions as tf_exc
 
 from async_api.common import exception
+from async_api.conductor import busy
 from async_api.conductor import claims
 from async_api.conductor import deadlines
 from async_api.conductor import heartbeat
@@ -166,6 +167,9 @@ class TaskConductor(claims.ClaimLoop, impl_blocking.BlockingConductor):
         found = (deadlines.RunDeadlines() if run is None
                  else deadlines.RunDeadlines.of_run(run.operation,
                                                     run.started_at))
+        if self.turn is not None:
+            # A step that waits lets another worker claim meanwhile.
+            found.on_waiting = self.turn.give_back
         self._deadlines = found
         return found
 
@@ -423,6 +427,7 @@ class ConductorService:
         self._executor = None
         self._keeper = heartbeat.ClaimKeeper(
             conf.async_api_jobboard.claim_expiry)
+        self._busy = busy.BusyRuns(conf.async_api_conductor.busy_runs)
         self.reconciler = reconciler.Reconciler(conf)
         self.host = host or socket.gethostname()
         self.periodic_tasks = [periodics.library_periodics(conf)]
@@ -475,6 +480,7 @@ class ConductorService:
                     host=self.host, keeper=self._keeper,
                     conf=self.conf)
                 conductor.claim_offset = index
+                conductor.busy = self._busy
                 thread = threading.Thread(target=self._run, args=(conductor,),
                                           name=conductor.name, daemon=True)
                 self.conductors.append(conductor)
