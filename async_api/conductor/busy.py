@@ -5,7 +5,8 @@ at most one thread runs Python at a time. Runs that both compute (the
 engine, the reports, a quick step) do not finish sooner side by side;
 they hand the lock back and forth at every database call, and each hand-
 off is a context switch. On two cores, with the fake driver and 8
-waiting clients, 128 workers spent 15-23 % more CPU a task than one
+waiting clients, 128 workers spent 23 % more CPU a task than one; with
+this bound the 128 spend 0.87-0.89 x what they did without it
 (doc/source/admin/benchmarks.rst, "A thirteenth round").
 
 So a worker takes a turn (:meth:`BusyRuns.take`) before it claims a job,
