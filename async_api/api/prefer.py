@@ -26,7 +26,10 @@ wait_poll_interval`` seconds for tasks other processes finish. On a
 threaded WSGI server (the reference service's) each waiting request holds
 its connection's thread for up to N seconds, and nothing else: no
 conductor, no CPU. Size the server's threads (or its worker count) for
-the waiters expected, or lower ``wait_max``.
+the waiters expected, or lower ``wait_max``. A server that holds
+something for the request while it computes (the reference service's
+turn to compute, shared with the conductors of its process) puts what to
+call before the wait under :data:`BEFORE_WAIT` in the WSGI environ.
 """
 
 import pecan
@@ -34,6 +37,10 @@ import pecan
 from async_api.api import request
 from async_api.common import states
 from async_api.tasks import waiters
+
+#: WSGI environ key: a callable, called once with no arguments just
+#: before the request waits for its task.
+BEFORE_WAIT = 'async_api.before_wait'
 
 HEADER = 'Prefer'
 APPLIED = 'Preference-Applied'
@@ -85,6 +92,9 @@ def wait_for(task, project_id=None):
     seconds = wanted_wait(conf)
     if not seconds:
         return task, None
+    before_wait = pecan.request.environ.pop(BEFORE_WAIT, None)
+    if before_wait is not None:
+        before_wait()
     task = waiters.wait(task.uuid, seconds,
                         conf.async_api_api.wait_poll_interval,
                         project_id=project_id)

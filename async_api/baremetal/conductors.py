@@ -12,11 +12,16 @@ from async_api.baremetal import periodics
 LOG = log.getLogger(__name__)
 
 
-def start(conf):
-    """Start ``[async_api_conductor]workers`` conductors; returns them."""
-    conductors = async_api.ConductorService(
+def build(conf):
+    """``[async_api_conductor]workers`` conductors, not started yet."""
+    return async_api.ConductorService(
         conf, workers=conf.async_api_conductor.workers, host=conf.host,
         periodic_tasks=[periodics.PeriodicTasks(conf)])
+
+
+def start(conf):
+    """Start ``[async_api_conductor]workers`` conductors; returns them."""
+    conductors = build(conf)
     conductors.start()
     return conductors
 

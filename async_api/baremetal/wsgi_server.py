@@ -19,6 +19,7 @@ from waitress import channel
 from waitress import server
 from waitress import task
 
+from async_api.api import prefer
 from async_api.baremetal import server_errors
 
 LOG = log.getLogger(__name__)
@@ -78,7 +79,7 @@ def adjustments_for(conf, **listen):
 _READS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 
 
-def bounded_writes(app, slots):
+def bounded_writes(app, slots, turns=None):
     """``app`` handling at most ``slots`` non-read requests at once.
 
     Fair share between accepting and running: in the embedded deployment
@@ -87,16 +88,33 @@ def bounded_writes(app, slots):
     freely, and so do requests that wait for their task (``Prefer:
     wait``): they mostly sleep, and must not hold a slot that other
     submissions need.
+
+    :param turns: the conductors' turns to compute
+        (:attr:`async_api.ConductorService.turns`), or None. Each non-read
+        request takes one as well, so that accepts and runs compute one
+        at a time; a request that waits for its task gives it back first
+        (:data:`async_api.api.prefer.BEFORE_WAIT`).
     """
     semaphore = threading.BoundedSemaphore(slots)
 
-    def bounded(environ, start_response):
-        if (environ.get('REQUEST_METHOD') in _READS
-                or 'wait' in environ.get('HTTP_PREFER', '')):
-            return app(environ, start_response)
-        with semaphore:
-            # The whole body inside the slot: the work is done there.
+    def in_turn(environ, start_response):
+        if turns is None:
             return list(app(environ, start_response))
+        turn = turns.take(lambda: False)
+        environ[prefer.BEFORE_WAIT] = turn.give_back
+        try:
+            # The whole body inside the turn: the work is done there.
+            return list(app(environ, start_response))
+        finally:
+            turn.give_back()
+
+    def bounded(environ, start_response):
+        if environ.get('REQUEST_METHOD') in _READS:
+            return app(environ, start_response)
+        if 'wait' in environ.get('HTTP_PREFER', ''):
+            return in_turn(environ, start_response)
+        with semaphore:
+            return in_turn(environ, start_response)
     return bounded
 
 
@@ -119,12 +137,14 @@ class WSGIServer:
 
     :param max_concurrent_writes: non-read requests handled at once
         (see :func:`bounded_writes`); None for no bound.
+    :param turns: the turns to compute of the conductors of this process,
+        taken by the non-read requests too (see :func:`bounded_writes`).
     """
 
     def __init__(self, app, host, port, conf, sockets=None,
-                 max_concurrent_writes=None):
+                 max_concurrent_writes=None, turns=None):
         if max_concurrent_writes:
-            app = bounded_writes(app, max_concurrent_writes)
+            app = bounded_writes(app, max_concurrent_writes, turns)
         # waitress's socket map: emptied, it ends the server's loop.
         self._map = {}
         if sockets:

@@ -24,6 +24,14 @@ throughput:
   the bound is lifted, as before it existed. An API in the same process
   that keeps accepting (``async-api-all`` under load) then does not take
   the interpreter from the runs (the fair share of issue 16).
+
+A worker takes its turn once it has listed a job to claim, not while it
+waits for one, and gives it back when the run ends. An API served in the
+same process may take the same turns for the requests that submit
+(:attr:`async_api.ConductorService.turns`): its accepts and the runs
+then compute one at a time too, and a request that waits for its task
+(``Prefer: wait``) gives its turn back before it waits
+(:data:`async_api.api.prefer.BEFORE_WAIT`).
 """
 
 import threading
@@ -78,12 +86,6 @@ class BusyRuns:
                 self._cond.wait()
             self._out += 1
         return Turn(self)
-
-    def over(self):
-        """Whether a worker whose run just ended should give its turn
-        back rather than claim again: more are out than the bound, since
-        a backlog lifted it and is gone."""
-        return bool(self.limit) and not self._lifted and self._out > self.limit
 
     def saw_backlog(self, claimable):
         """A worker listed ``claimable`` jobs it may claim."""

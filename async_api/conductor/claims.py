@@ -114,6 +114,13 @@ class ClaimLoop:
                 return None
             if not IN_HAND.take(job.uuid):
                 continue
+            if self.turn is None:
+                # Taken here, not while idle: an idle worker must not
+                # hold the turn an accept of its process needs.
+                self.turn = self.busy.take(self._wait_timeout.is_stopped)
+                if self.turn is None:
+                    IN_HAND.drop(job.uuid)
+                    return None
             claimed = False
             try:
                 claimed = self._claim(job)
@@ -182,15 +189,11 @@ class ClaimLoop:
         dispatched = 0
         while not is_stopped() and (max_dispatches is None
                                     or dispatched < max_dispatches):
-            if self.turn is not None and (self.turn.returned
-                                          or self.busy.over()):
-                # Given back while its step waited, or one too many.
+            if self.turn is not None:
+                # The run is over (or the claim was lost): let an
+                # accept or another worker compute.
                 self.turn.give_back()
                 self.turn = None
-            if self.turn is None:
-                self.turn = self.busy.take(is_stopped)
-                if self.turn is None:
-                    continue
             ensure_fresh = fresh.expired()
             if ensure_fresh:
                 fresh.restart()

@@ -415,6 +415,11 @@ class ConductorService:
     def __init__(self, conf, workers=1, persistence=None,
                  board_factory=None, engine=None,
                  executor_workers=None, host=None, periodic_tasks=()):
+        #: The turns to compute (:mod:`async_api.conductor.busy`) that the
+        #: workers take, ``[async_api_conductor]busy_runs`` at once. An
+        #: API served in the same process takes them too, for the
+        #: requests that submit (``async-api-all`` does).
+        self.turns = busy.BusyRuns(conf.async_api_conductor.busy_runs)
         if workers < 1:
             raise ValueError('workers must be at least 1, not %s' % workers)
         self.conf = conf
@@ -427,7 +432,6 @@ class ConductorService:
         self._executor = None
         self._keeper = heartbeat.ClaimKeeper(
             conf.async_api_jobboard.claim_expiry)
-        self._busy = busy.BusyRuns(conf.async_api_conductor.busy_runs)
         self.reconciler = reconciler.Reconciler(conf)
         self.host = host or socket.gethostname()
         self.periodic_tasks = [periodics.library_periodics(conf)]
@@ -480,7 +484,7 @@ class ConductorService:
                     host=self.host, keeper=self._keeper,
                     conf=self.conf)
                 conductor.claim_offset = index
-                conductor.busy = self._busy
+                conductor.busy = self.turns
                 thread = threading.Thread(target=self._run, args=(conductor,),
                                           name=conductor.name, daemon=True)
                 self.conductors.append(conductor)

@@ -34,15 +34,18 @@ def main(argv=None):
     # The app first: one that cannot be built (an unreadable htpasswd
     # file) must stop the process before conductor threads keep it alive.
     app = api_app.setup_app(conf)
+    conductors = bm_conductors.build(conf)
     # Bound before the conductors start, for the same reason: a taken
-    # port stops the process with one line.
+    # port stops the process with one line. Its submissions take the
+    # conductors' turns to compute: one thing computes at a time.
     server = wsgi_server.WSGIServer(
         app, conf.api.host_ip, conf.api.port, conf,
-        max_concurrent_writes=conf.api.max_concurrent_writes)
+        max_concurrent_writes=conf.api.max_concurrent_writes,
+        turns=conductors.turns)
     # Built, and nothing runs yet: what the start made lives as long as
     # the process, and the collector need not walk it again.
     async_api.freeze_heap()
-    conductors = bm_conductors.start(conf)
+    conductors.start()
     server.start()
     shown = sa_url.make_url(database.connection).render_as_string(
         hide_password=True)

@@ -6,8 +6,10 @@ import urllib.request
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
+from async_api.api import prefer
 from async_api.baremetal import conf as bm_conf
 from async_api.baremetal import wsgi_server
+from async_api.conductor import busy
 from async_api.tests import base
 
 
@@ -72,3 +74,59 @@ class TestBoundedWrites(base.TestCase):
         for writer in writers:
             writer.join(10)
         self.assertEqual(2, self.most)
+
+
+class TestSharedTurns(base.TestCase):
+    """Submissions take the conductors' turns; a waiting one gives its
+    turn back before it waits."""
+
+    def setUp(self):
+        super().setUp()
+        self.turns = busy.BusyRuns(1)
+        self.taken = []
+        conf = self.useFixture(config_fixture.Config(cfg.ConfigOpts())).conf
+        bm_conf.register_opts(conf)
+        self.server = wsgi_server.WSGIServer(self.app, '127.0.0.1', 0, conf,
+                                             max_concurrent_writes=4,
+                                             turns=self.turns)
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def free(self):
+        """Whether a turn can be had now (as a conductor would take it)."""
+        taker = threading.Thread(target=lambda: self.turns.take(
+            lambda: False).give_back(), daemon=True)
+        taker.start()
+        taker.join(0.2)
+        return not taker.is_alive()
+
+    def app(self, environ, start_response):
+        before_wait = environ.get(prefer.BEFORE_WAIT)
+        if before_wait is not None and environ.get('HTTP_PREFER'):
+            before_wait()
+        self.taken.append(self.free())
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'ok']
+
+    def request(self, method, headers=None):
+        request = urllib.request.Request(
+            'http://127.0.0.1:%d/' % self.server.port, method=method,
+            data=b'' if method != 'GET' else None, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+
+    def test_a_submission_holds_the_turn(self):
+        self.request('PUT')
+        self.assertEqual([False], self.taken)
+        # Given back with the answer.
+        self.assertTrue(self.free())
+
+    def test_a_waiting_submission_gives_it_back_before_it_waits(self):
+        self.request('PUT', {'Prefer': 'wait=5'})
+        self.assertEqual([True], self.taken)
+        self.assertTrue(self.free())
+
+    def test_reads_take_no_turn(self):
+        turn = self.turns.take(lambda: False)
+        self.addCleanup(turn.give_back)
+        self.assertEqual(b'ok', self.request('GET'))

@@ -55,7 +55,6 @@ class TestBusyRuns(testtools.TestCase):
         runs = busy.BusyRuns(0)
         for _ in range(5):
             self.assertIsNotNone(runs.take(lambda: False))
-        self.assertFalse(runs.over())
 
     def test_a_backlog_lifts_the_bound_until_it_is_gone(self):
         runs = busy.BusyRuns(1)
@@ -66,12 +65,14 @@ class TestBusyRuns(testtools.TestCase):
         self.assertFalse(waiting.done.wait(0.2))
         runs.saw_backlog(busy.BusyRuns.BACKLOG)
         self.assertTrue(waiting.done.wait(5))
-        self.assertFalse(runs.over())
-        # The backlog is gone: one of the two turns out is one too many.
+        # The backlog is gone: both turns out must come back before
+        # another is taken.
         runs.saw_backlog(1)
-        self.assertTrue(runs.over())
+        later = Taker(runs)
         first.give_back()
-        self.assertFalse(runs.over())
+        self.assertFalse(later.done.wait(0.2))
+        waiting.turn.give_back()
+        self.assertTrue(later.done.wait(5))
 
     def test_a_stopped_worker_takes_no_turn(self):
         runs = busy.BusyRuns(1)
