@@ -50,6 +50,7 @@ _EXPORTS = {
     'make_hooks': ('async_api.api.app', 'make_hooks'),
     'wrap_app': ('async_api.api.app', 'wrap'),
     'PECAN_CONFIG': ('async_api.api.app', 'PECAN_CONFIG'),
+    'PREFER_BEFORE_WAIT': ('async_api.api.prefer', 'BEFORE_WAIT'),
     'TasksController': ('async_api.api.controllers.tasks',
                         'TasksController'),
     'ResourceTasksController': ('async_api.api.controllers.tasks',

@@ -19,7 +19,7 @@ from waitress import channel
 from waitress import server
 from waitress import task
 
-from async_api.api import prefer
+import async_api
 from async_api.baremetal import server_errors
 
 LOG = log.getLogger(__name__)
@@ -93,7 +93,7 @@ def bounded_writes(app, slots, turns=None):
         (:attr:`async_api.ConductorService.turns`), or None. Each non-read
         request takes one as well, so that accepts and runs compute one
         at a time; a request that waits for its task gives it back first
-        (:data:`async_api.api.prefer.BEFORE_WAIT`).
+        (:data:`async_api.PREFER_BEFORE_WAIT`).
     """
     semaphore = threading.BoundedSemaphore(slots)
 
@@ -101,7 +101,7 @@ def bounded_writes(app, slots, turns=None):
         if turns is None:
             return list(app(environ, start_response))
         turn = turns.take(lambda: False)
-        environ[prefer.BEFORE_WAIT] = turn.give_back
+        environ[async_api.PREFER_BEFORE_WAIT] = turn.give_back
         try:
             # The whole body inside the turn: the work is done there.
             return list(app(environ, start_response))

@@ -31,7 +31,7 @@ same process may take the same turns for the requests that submit
 (:attr:`async_api.ConductorService.turns`): its accepts and the runs
 then compute one at a time too, and a request that waits for its task
 (``Prefer: wait``) gives its turn back before it waits
-(:data:`async_api.api.prefer.BEFORE_WAIT`).
+(:data:`async_api.PREFER_BEFORE_WAIT`).
 """
 
 import threading

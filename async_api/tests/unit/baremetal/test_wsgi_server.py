@@ -6,7 +6,7 @@ import urllib.request
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
-from async_api.api import prefer
+import async_api
 from async_api.baremetal import conf as bm_conf
 from async_api.baremetal import wsgi_server
 from async_api.conductor import busy
@@ -101,7 +101,7 @@ class TestSharedTurns(base.TestCase):
         return not taker.is_alive()
 
     def app(self, environ, start_response):
-        before_wait = environ.get(prefer.BEFORE_WAIT)
+        before_wait = environ.get(async_api.PREFER_BEFORE_WAIT)
         if before_wait is not None and environ.get('HTTP_PREFER'):
             before_wait()
         self.taken.append(self.free())
