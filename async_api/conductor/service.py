@@ -415,13 +415,11 @@ class ConductorService:
     def __init__(self, conf, workers=1, persistence=None,
                  board_factory=None, engine=None,
                  executor_workers=None, host=None, periodic_tasks=()):
-        #: The turns to compute (:mod:`async_api.conductor.busy`) that the
-        #: workers take, ``[async_api_conductor]busy_runs`` at once. An
-        #: API served in the same process takes them too, for the
-        #: requests that submit (``async-api-all`` does).
-        self.turns = busy.BusyRuns(conf.async_api_conductor.busy_runs)
         if workers < 1:
             raise ValueError('workers must be at least 1, not %s' % workers)
+        #: The workers' turns to compute (:mod:`.busy`); an API in the
+        #: same process takes them for its submissions too.
+        self.turns = busy.BusyRuns(conf.async_api_conductor.busy_runs)
         self.conf = conf
         self.workers = workers
         self._persistence = persistence

@@ -108,12 +108,7 @@ class TestSharedTurns(base.TestCase):
         start_response('200 OK', [('Content-Type', 'text/plain')])
         return [b'ok']
 
-    def request(self, method, headers=None):
-        request = urllib.request.Request(
-            'http://127.0.0.1:%d/' % self.server.port, method=method,
-            data=b'' if method != 'GET' else None, headers=headers or {})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.read()
+    request = TestBoundedWrites.request
 
     def test_a_submission_holds_the_turn(self):
         self.request('PUT')
