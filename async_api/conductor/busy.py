@@ -11,8 +11,7 @@ this bound the 128 spend 0.87-0.89 x what they did without it
 
 So a worker takes a turn (:meth:`BusyRuns.take`) before it claims a job,
 and at most ``[async_api_conductor]busy_runs`` turns are out at once.
-Two things give a turn back early, so that the bound never costs
-throughput:
+Two things keep the bound from holding up work that could go on:
 
 * a run whose step has not returned within one interpreter switch
   interval (:func:`sys.getswitchinterval`, 5 ms) is waiting, on hardware
@@ -23,7 +22,7 @@ throughput:
   :attr:`BusyRuns.BACKLOG` or more, the conductors are falling behind and
   the bound is lifted, as before it existed. An API in the same process
   that keeps accepting (``async-api-all`` under load) then does not take
-  the interpreter from the runs (the fair share of issue 16).
+  the interpreter from the runs.
 
 A worker takes its turn once it has listed a job to claim, not while it
 waits for one, and gives it back when the run ends. An API served in the
