@@ -177,9 +177,14 @@ class ClaimLoop:
         try:
             self._claim_and_run(executor, max_dispatches)
         finally:
-            if self.turn is not None:
-                self.turn.give_back()
-                self.turn = None
+            self._end_turn()
+
+    def _end_turn(self):
+        """Let an accept or another worker compute: this worker's run is
+        over, or it claimed nothing and is about to idle."""
+        if self.turn is not None:
+            self.turn.give_back()
+            self.turn = None
 
     def _claim_and_run(self, executor, max_dispatches):
         is_stopped = self._wait_timeout.is_stopped
@@ -189,11 +194,6 @@ class ClaimLoop:
         dispatched = 0
         while not is_stopped() and (max_dispatches is None
                                     or dispatched < max_dispatches):
-            if self.turn is not None:
-                # The run is over (or the claim was lost): let an
-                # accept or another worker compute.
-                self.turn.give_back()
-                self.turn = None
             ensure_fresh = fresh.expired()
             if ensure_fresh:
                 fresh.restart()
@@ -204,8 +204,11 @@ class ClaimLoop:
                 LOG.exception('Conductor %s could not list or claim jobs; '
                               'retrying', self._name)
                 job = None
+                self._end_turn()
                 self._wait_timeout.wait()
             if job is None:
+                # Every claim lost, say: not a turn held while it idles.
+                self._end_turn()
                 if idles and not is_stopped():
                     self._wait_timeout.wait()
                 continue
@@ -221,3 +224,4 @@ class ClaimLoop:
             self._dispatched.add(fut)
             fut.add_done_callback(functools.partial(self._job_done, job))
             dispatched += 1
+            self._end_turn()

@@ -6,6 +6,7 @@ import types
 from unittest import mock
 
 import fixtures
+from taskflow import exceptions as tf_exc
 import testtools
 
 from async_api.conductor import busy
@@ -172,3 +173,24 @@ class TestTurnsOfAService(test_service.ServiceTestCase):
     def test_no_bound(self):
         self.config(busy_runs=0, group='async_api_conductor')
         self.assertGreater(self.runs_at_once(self.computing_nodes(4)), 1)
+
+    def test_a_worker_backing_off_holds_no_turn(self):
+        # A claim that fails on the board (unreachable, say) makes the
+        # worker wait a poll interval before it tries again: meanwhile an
+        # accept of its process must be able to compute.
+        self.config(busy_runs=1, group='async_api_conductor')
+        self.config(poll_interval=30, group='async_api_jobboard')
+        tried = threading.Event()
+
+        def failing(board, job, who, expiry=None, then=None):
+            tried.set()
+            raise tf_exc.JobFailure('board unreachable')
+
+        self.useFixture(fixtures.MockPatchObject(
+            test_service.sql_board.SQLAlchemyJobBoard, 'claim', failing))
+        self.submit(self.make_node())
+        svc = self.start(workers=1)
+        self.assertTrue(tried.wait(10))
+        taker = Taker(svc.turns)
+        self.assertTrue(taker.done.wait(5))
+        taker.turn.give_back()
