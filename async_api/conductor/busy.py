@@ -37,23 +37,19 @@ import threading
 
 
 class Turn:
-    """One worker's turn to run; given back at most once."""
+    """A turn to compute (a worker's run, or an accept); given back once."""
 
-    __slots__ = ('_runs', '_lock', 'returned')
+    __slots__ = ('_runs', 'returned')
 
     def __init__(self, runs):
         self._runs = runs
-        self._lock = threading.Lock()
-        #: Given back: the worker takes a new turn before its next claim.
+        #: Given back already: later calls of give_back() do nothing.
         self.returned = False
 
     def give_back(self):
-        """Let another worker claim (the run waits, or is over)."""
-        with self._lock:
-            if self.returned:
-                return
-            self.returned = True
-        self._runs._give_back()
+        """Let another worker or accept compute (this one waits, or is
+        over)."""
+        self._runs._give_back(self)
 
 
 class BusyRuns:
@@ -101,8 +97,11 @@ class BusyRuns:
         with self._cond:
             self._cond.notify_all()
 
-    def _give_back(self):
+    def _give_back(self, turn):
         with self._cond:
+            if turn.returned:
+                return
+            turn.returned = True
             self._out -= 1
             if self._out < self.limit:
                 self._cond.notify()

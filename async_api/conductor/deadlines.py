@@ -476,7 +476,7 @@ class RunDeadlines:
             self._calls.add(call)
         try:
             self._threads.submit(call)
-            if call.wait(timeout, self._waiting()):
+            if call.wait(timeout, self.on_waiting and self._waited):
                 # Ended, returned or raised: what it held goes with the
                 # report of its end.
                 for write in call.held:
@@ -491,16 +491,11 @@ class RunDeadlines:
             raise StepAbandoned()
         return None
 
-    def _waiting(self):
-        """What ``_Call.wait`` calls when a step waits, once a run."""
-        on_waiting = self.on_waiting
-        if on_waiting is None:
-            return None
-
-        def waiting():
-            self.on_waiting = None
+    def _waited(self):
+        """A step of this run waits: tell :attr:`on_waiting`, once."""
+        on_waiting, self.on_waiting = self.on_waiting, None
+        if on_waiting is not None:
             on_waiting()
-        return waiting
 
     def _retrying(self, name, error, attempt, delay):
         try:
