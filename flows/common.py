@@ -402,6 +402,10 @@ class LoadNode(atoms.Task):
     default_provides = 'driver_name'
     #: The driver interfaces the flow uses, validated before anything.
     interfaces = ('power',)
+    #: It reads and validates, and its one write (the node's mark) goes
+    #: with the report of its end: its start need not commit before it
+    #: runs, and commits with that report (async_api.conductor.listeners).
+    quiet_start = True
 
     def __init__(self, *args, context=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,8 @@ when that write is refused the run is told to stop before the step
 ``cancelled`` code, and the flow reverts.
 
 On a serial engine the reports of quiet transitions (the flow's start,
-a step's end) commit with the next transition's, see
+a step's end, the start of a step that acts on nothing: ``quiet_start``)
+commit with the next transition's, see
 :attr:`TaskReporter.holds_quiet_transitions`. Every write is fenced by
 the claim epoch the conductor took the task up with
 (:func:`async_api.db.tasks.claim_task`): once another conductor has taken
@@ -80,9 +81,6 @@ LOG = log.getLogger(__name__)
 #: Name of the flow symbol whose value becomes the task's result.
 RESULT_SYMBOL = 'result'
 
-#: Error code when a failure carries no code of its own.
-DEFAULT_ERROR_CODE = task_failures.DEFAULT_CODE
-
 _EVENT_STATES = {
     tf_states.RUNNING: states.STEP_STARTED,
     tf_states.SUCCESS: states.STEP_SUCCEEDED,
@@ -100,18 +98,6 @@ _WORKING = (states.PENDING, states.RUNNING, states.REVERTING)
 # or a retry reverts its subflow): reported in a transaction of their own,
 # committed before it does.
 _ACTING = (tf_states.RUNNING, tf_states.REVERTING, tf_states.RETRYING)
-
-
-def error_code(failure):
-    """A stable snake_case code for a TaskFlow failure.
-
-    The exception's ``code`` attribute when it has a valid one (async_api
-    errors, driver errors, flow errors), ``database_error`` for a
-    database error, else :data:`DEFAULT_ERROR_CODE` (see
-    :mod:`async_api.tasks.failures`, which also says what message a
-    client may see).
-    """
-    return task_failures.classify(failure)[0]
 
 
 def _jsonable(value):
@@ -145,10 +131,12 @@ class TaskReporter(listener_base.Listener):
        engine's own bookkeeping up to the next transition, so their
        reports are held (:mod:`async_api.db.deferred`) and commit with
        the next one; so is a retry controller's start, which acts on
-       nothing. A step's start, a revert and a retry are committed
-       before the step acts, and the flow's end before the job is
-       consumed. A parallel engine may wait on other steps after one
-       ends, so there every transition commits at once.
+       nothing, and the start of a step whose ``quiet_start`` is True
+       (it reads, and holds its writes: ``async_api.hold_write``).
+       Another step's start, a revert and a retry are committed before
+       the step acts, and the flow's end before the job is consumed. A
+       parallel engine may wait on other steps after one ends, so there
+       every transition commits at once.
     """
 
     def __init__(self, engine, task_uuid, host=None, claim=None,
@@ -173,6 +161,7 @@ class TaskReporter(listener_base.Listener):
         self.holds_quiet_transitions = isinstance(
             engine, action_engine.SerialActionEngine)
         self._atom_names = None
+        self._quiet_starts = frozenset()
         # (percent last written for a step's own report, when the next
         # may be written).
         self._step_progress = (-1, 0.0)
@@ -248,8 +237,12 @@ class TaskReporter(listener_base.Listener):
     def _atoms(self):
         if self._atom_names is None:
             graph = self._engine.compilation.execution_graph
-            self._atom_names = [node.name for node in graph.nodes
-                                if isinstance(node, tf_atom.Atom)]
+            atoms = [node for node in graph.nodes
+                     if isinstance(node, tf_atom.Atom)]
+            self._quiet_starts = frozenset(
+                atom.name for atom in atoms
+                if getattr(atom, 'quiet_start', False) is True)
+            self._atom_names = [atom.name for atom in atoms]
         return self._atom_names
 
     def _progress(self, share=0.0):
@@ -409,7 +402,7 @@ class TaskReporter(listener_base.Listener):
                 values = {'progress': self._progress()}
             written = self._update(values, expected, event=event,
                                    fallback=fallback,
-                                   hold=self._quiet(state, step),
+                                   hold=self._quiet(state, step, name),
                                    unless_cancelled=starts)
             if starts and written is not None and not written:
                 self._stop_before(name)
@@ -423,17 +416,18 @@ class TaskReporter(listener_base.Listener):
             LOG.exception('Could not record step %s/%s of task %s',
                           name, event_state, self.task_uuid)
 
-    @staticmethod
-    def _quiet(state, step):
+    def _quiet(self, state, step, name):
         """Whether an atom's transition may commit with the next one.
 
         A retry controller's start acts on nothing (it counts attempts and
-        waits out its backoff): the start of the step it guards, which
-        follows, commits it. Every other acting transition commits before
-        the atom acts.
+        waits out its backoff), nor does that of a step that says so
+        (``quiet_start``): the next acting transition commits it. Every
+        other acting transition commits before the atom acts.
         """
-        if state == tf_states.RUNNING and not step:
-            return True
+        if state == tf_states.RUNNING:
+            # _atoms() reads the steps' quiet_start once a run.
+            return not step or (bool(self._atoms())
+                                and name in self._quiet_starts)
         return state not in _ACTING
 
     def _stop_before(self, name):

@@ -11,15 +11,22 @@ from taskflow.types import failure as tf_failure
 
 from async_api.baremetal import exception as bm_exception
 from async_api.conductor import listeners
+from async_api.db import cancels as db_cancels
 from async_api.db import deferred
 from async_api.db import engine as db_engine
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.db import tasks as db_tasks
 from async_api.baremetal.drivers import base as driver_base
 from async_api.persistence import backend as p_backend
+from async_api.tasks import boundary
+from async_api.tasks import failures as task_failures
 from async_api.tests.unit.flows import base
 from flows import common
 from flows import power
+
+
+def _code(failure):
+    return task_failures.classify(failure)[0]
 
 
 class TestErrorCode(base.base.TestCase):
@@ -31,20 +38,20 @@ class TestErrorCode(base.base.TestCase):
             return tf_failure.Failure()
 
     def test_codes(self):
-        self.assertEqual('driver_error', listeners.error_code(
+        self.assertEqual('driver_error', _code(
             self._failure(driver_base.DriverError('x'))))
-        self.assertEqual('node_not_found', listeners.error_code(
+        self.assertEqual('node_not_found', _code(
             self._failure(bm_exception.NodeNotFound('x'))))
-        self.assertEqual('step_timeout', listeners.error_code(
+        self.assertEqual('step_timeout', _code(
             self._failure(common.StepTimedOut('x'))))
-        self.assertEqual('step_failed', listeners.error_code(
+        self.assertEqual('step_failed', _code(
             self._failure(KeyError('x'))))
 
     def test_not_snake_case(self):
         error = ValueError('x')
         error.code = 'Not A Code'
         self.assertEqual('step_failed',
-                         listeners.error_code(self._failure(error)))
+                         _code(self._failure(error)))
 
     def test_loaded_failure(self):
         # A failure read back from persistence has no exception object:
@@ -52,7 +59,7 @@ class TestErrorCode(base.base.TestCase):
         loaded = tf_failure.Failure.from_dict(self._failure(
             driver_base.DriverError('x')).to_dict())
         self.assertIsNone(loaded.exception)
-        self.assertEqual('driver_error', listeners.error_code(loaded))
+        self.assertEqual('driver_error', _code(loaded))
 
 
 class TestTaskReporter(base.FlowTestCase):
@@ -269,6 +276,24 @@ class _Peek(task_base.Task):
             (e.event, e.state) for e in db_tasks.list_events(task_uuid)]))
 
 
+class _QuietPeek(_Peek):
+    """A step whose start need not commit before it runs."""
+
+    quiet_start = True
+
+
+class _CancelledMeanwhile(_QuietPeek):
+    """A quiet step during which a client cancels the task."""
+
+    requested = None
+
+    def execute(self, task_uuid):
+        super().execute(task_uuid)
+        type(self).requested = db_cancels.request_cancel(task_uuid, {
+            'event': db_cancels.CANCEL_EVENT, 'state': 'requested',
+            'details': {}})
+
+
 class _PeekRetry(retry_base.Times):
     """A retry controller that records what is committed as it starts."""
 
@@ -296,6 +321,10 @@ class TestHeldTransitions(base.FlowTestCase):
         reporter = listeners.TaskReporter(engine, task.uuid, host='c',
                                           fence=fence)
         self.assertTrue(reporter.holds_quiet_transitions)
+        # As a conductor runs it: every step checks the run's stop flag.
+        token = boundary.running(task.uuid)
+        self.addCleanup(boundary.done, task.uuid, token)
+        boundary.guard(engine, task.uuid)
         with deferred.holding(bind), reporter:
             engine.run()
         return reporter
@@ -331,6 +360,36 @@ class TestHeldTransitions(base.FlowTestCase):
                           ('two-retry', 'started'),
                           ('two-retry', 'succeeded'), ('two', 'started')],
                          _Peek.seen[1][3])
+
+    def test_a_quiet_start_commits_with_the_steps_end(self):
+        task = self.make_task(self.make_node())
+        flow = linear_flow.Flow('peek').add(_QuietPeek('one'), _Peek('two'))
+        self.run_held(task, flow)
+        # Nothing committed while the quiet step ran: not even the
+        # task's start, held for the first step's.
+        self.assertEqual(('one', 'pending', None, []), _Peek.seen[0])
+        # Its start and end commit with the next step's start, before
+        # that step runs; every event is recorded.
+        self.assertEqual(('two', 'running', 'two', [
+            ('one', 'started'), ('one', 'succeeded'), ('two', 'started')]),
+            _Peek.seen[1])
+        self.assertEqual(4, len(db_tasks.list_events(task.uuid)))
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual(('succeeded', 100, 1),
+                         (task.state, task.progress, task.attempt))
+
+    def test_a_cancel_during_a_quiet_step_stops_the_next_one(self):
+        task = self.make_task(self.make_node())
+        flow = linear_flow.Flow('peek').add(_CancelledMeanwhile('one'),
+                                            _Peek('two'))
+        # The engine re-raises what failed the flow: the step refused.
+        self.assertRaises(boundary.TaskCancelled, self.run_held, task, flow)
+        self.assertTrue(_CancelledMeanwhile.requested)
+        self.assertEqual(['one'], [seen[0] for seen in _Peek.seen])
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual('cancelled', task.state)
+        self.assertEqual(('cancelled', 'two'),
+                         (task.error['code'], task.error['step']))
 
     def test_parallel_engines_commit_every_transition(self):
         engine = taskflow.engines.load(linear_flow.Flow('f').add(
