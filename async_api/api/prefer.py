@@ -97,7 +97,7 @@ def wait_for(task, project_id=None):
         before_wait()
     task = waiters.wait(task.uuid, seconds,
                         conf.async_api_api.wait_poll_interval,
-                        project_id=project_id)
+                        project_id=project_id, known=task)
     if task.state in states.TERMINAL:
         return task, seconds
     return task, None

@@ -10,6 +10,7 @@ anyway) and one primary-key read per poll interval; it takes no CPU in
 between and no conductor thread.
 """
 
+import collections
 import threading
 import time
 
@@ -18,11 +19,20 @@ from async_api.common import states
 
 _LOCK = threading.Lock()
 _WAITERS = {}
+# Tasks that finished in this process lately, newest last: a waiter that
+# starts from a row read before it registered (``known``) looks here for
+# a finish it would not be woken for. A caller registers microseconds
+# after its read; this many finishes cannot happen in between.
+_FINISHED = collections.OrderedDict()
+_FINISHED_KEPT = 1024
 
 
 def notify(task_uuid):
     """Wake the waiters of a task that just finished in this process."""
     with _LOCK:
+        _FINISHED[task_uuid] = None
+        if len(_FINISHED) > _FINISHED_KEPT:
+            _FINISHED.popitem(last=False)
         waiters = list(_WAITERS.get(task_uuid, ()))
     for event in waiters:
         event.set()
@@ -34,21 +44,32 @@ def waiting(task_uuid):
         return len(_WAITERS.get(task_uuid, ()))
 
 
-def wait(task_uuid, timeout, poll_interval=1.0, project_id=None):
+def wait(task_uuid, timeout, poll_interval=1.0, project_id=None,
+         known=None):
     """The task once it is finished, or as it is after ``timeout`` s.
 
     :param project_id: the caller's project, as for
         :func:`~async_api.db.tasks.get_task` (TaskNotFound otherwise).
+    :param known: the task's row as the caller just read or wrote it (an
+        accept's, say): the first read is skipped while that row is
+        unfinished and the task has not finished in this process since.
+        A finish in another process in between is seen at the next poll.
     """
     event = threading.Event()
     with _LOCK:
         _WAITERS.setdefault(task_uuid, set()).add(event)
+        if known is not None and (known.uuid != task_uuid
+                                  or known.state in states.TERMINAL
+                                  or task_uuid in _FINISHED):
+            known = None
     try:
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
             # Read after registering: a finish between the two still wakes
             # the next wait at once.
-            task = db_tasks.get_task(task_uuid, project_id=project_id)
+            task = known or db_tasks.get_task(task_uuid,
+                                              project_id=project_id)
+            known = None
             left = deadline - time.monotonic()
             if task.state in states.TERMINAL or left <= 0:
                 return task

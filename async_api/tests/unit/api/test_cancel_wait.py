@@ -3,6 +3,8 @@
 import threading
 import time
 
+import fixtures
+
 from async_api.api import prefer
 from async_api.common import states
 from async_api.db import cancels as db_cancels
@@ -236,6 +238,47 @@ class TestPreferWait(base.APITestCase):
         self.assertEqual(200, response.status_int)
         self.assertEqual('cancelled', response.json['state'])
         self.assertEqual('wait=10', response.headers['Preference-Applied'])
+
+
+class TestWaitFromAKnownRow(base.APITestCase):
+    """A waiter given the row its caller just wrote skips the first read."""
+
+    def setUp(self):
+        super().setUp()
+        node = self.create_node(name='n1')
+        self.task = fakes.make_task(node.uuid, states.PENDING)
+        self.reads = []
+        read = db_tasks.get_task
+
+        def counted(*args, **kwargs):
+            self.reads.append(args[0])
+            return read(*args, **kwargs)
+        self.useFixture(fixtures.MonkeyPatch(
+            'async_api.db.tasks.get_task', counted))
+
+    def wait(self, **kwargs):
+        return waiters.wait(self.task.uuid, 30, poll_interval=30, **kwargs)
+
+    def test_only_the_finished_row_is_read(self):
+        self.addCleanup(finish_later(self.task.uuid).join)
+        done = self.wait(known=self.task)
+        self.assertEqual(states.SUCCEEDED, done.state)
+        self.assertEqual([self.task.uuid], self.reads)
+
+    def test_without_it_the_row_is_read_first(self):
+        self.addCleanup(finish_later(self.task.uuid).join)
+        self.assertEqual(states.SUCCEEDED, self.wait().state)
+        self.assertEqual(2, len(self.reads))
+
+    def test_a_finish_before_the_wait_is_not_missed(self):
+        # The known row is stale: the task finished in this process after
+        # it was read, before the waiter registered.
+        db_tasks.update_task(self.task.uuid, {'state': states.SUCCEEDED})
+        waiters.notify(self.task.uuid)
+        started = time.monotonic()
+        self.assertEqual(states.SUCCEEDED, self.wait(known=self.task).state)
+        # Not after the 30 s poll interval.
+        self.assertLess(time.monotonic() - started, 10)
 
 
 class TestValidateNow(base.APITestCase):
