@@ -53,10 +53,36 @@ class TestSQLiteWriteOutage(load.LoadTestMixin, base.ServiceTestCase):
                                      database_conf.DEFAULT_SQLITE_NAME)
 
     def _keep_log(self, exc_info):
+        log = self.service.read_log()
         self.addDetail('all-log', testtools_content.text_content(
-            self.service.read_log()[-200000:]))
+            log[-200000:]))
         self.addDetail('unfinished', testtools_content.text_content(
             self._unfinished()))
+        # The outage's refusals fill the tail above: the runs of a task
+        # that did not succeed may be long gone from it.
+        self.addDetail('not-succeeded', testtools_content.text_content(
+            self._not_succeeded(log)))
+
+    def _not_succeeded(self, log):
+        """Each task that did not succeed: its events and log lines."""
+        lines = []
+        with sqlite3.connect('file:%s?mode=ro' % self.database,
+                             uri=True) as conn:
+            tasks = conn.execute(
+                "SELECT uuid, state, job_uuid, attempt, error FROM "
+                "async_api_tasks WHERE state != 'succeeded' "
+                "ORDER BY id").fetchall()
+            for task in tasks:
+                lines.append('task %r' % (task,))
+                lines.extend('  event %r' % (event,) for event in conn.execute(
+                    "SELECT time, event, state, host, details FROM "
+                    "async_api_task_events WHERE task_uuid = ? ORDER BY id",
+                    (task[0],)))
+                # Lines naming the task or its job.
+                names = [name for name in (task[0], task[2]) if name]
+                lines.extend('  log %s' % line for line in log.splitlines()
+                             if any(name in line for name in names))
+        return '\n'.join(lines)[-400000:] or 'none'
 
     def _unfinished(self):
         """The unfinished tasks and their jobs, read from the file."""
