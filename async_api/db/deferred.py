@@ -97,6 +97,12 @@ def drop(engine, key):
         held.entries.pop(key, None)
 
 
+def is_held(engine, key):
+    """Whether this thread holds a write under ``key`` for ``engine``."""
+    held = _held(engine)
+    return held is not None and key in held.entries
+
+
 def has_held(engine):
     """Whether this thread holds any write for ``engine`` now."""
     held = _held(engine)

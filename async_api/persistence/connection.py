@@ -163,7 +163,14 @@ class Connection(base.Connection):
         """
         params = rows.atom_changes(atom_detail)
         saved = self._backend.saved_atoms
-        if saved.marker_only(atom_detail.uuid, params):
+        key = ('atom', atom_detail.uuid)
+        # Compared with what was last committed, so only while no save of
+        # the atom is held: one would commit after this save and undo it
+        # (the intentions an outage's repair puts back, say, would be
+        # stored as the revert TaskFlow had set meanwhile). This save
+        # replaces it instead.
+        if (saved.marker_only(atom_detail.uuid, params)
+                and not deferred.is_held(self._engine, key)):
             # Only TaskFlow's 0.0/1.0 progress marker changed since this
             # process last wrote the atom: not needed to resume (see
             # async_api.persistence.progress).
@@ -187,8 +194,7 @@ class Connection(base.Connection):
             saved.saved(atom_detail.uuid, changes)
 
         # Held for the report of this state change (see module doc).
-        if deferred.put(self._engine, ('atom', atom_detail.uuid), write,
-                        remember):
+        if deferred.put(self._engine, key, write, remember):
             return atom_detail
         with self._writing('updating atom details with uuid %r'
                            % atom_detail.uuid) as conn:

@@ -99,6 +99,16 @@ class TestHeldSaves(HeldSavesTestCase):
             self.report('step')
         self.assertEqual('SUCCESS', self.stored_atom_state())
 
+    def test_a_save_back_to_the_committed_row_replaces_a_held_one(self):
+        with deferred.holding(self.bind):
+            self.save_atom('RUNNING')
+            self.report('step')
+            self.save_atom('FAILURE')
+            # The row committed again: not left out while the FAILURE
+            # save is held, which would commit after it.
+            self.save_atom('RUNNING')
+        self.assertEqual('RUNNING', self.stored_atom_state())
+
     def test_new_atoms_are_inserted_before_their_updates(self):
         flow = self.flow.copy()
         new = tf_models.TaskDetail('second', uuid='atom-2')
