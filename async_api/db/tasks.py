@@ -45,8 +45,10 @@ def get_task(uuid, project_id=None):
     if project_id is not None:
         params['b_project'] = project_id
         statement = _GET_SCOPED
-    with engine.current().reader.using() as session:
-        found = statement.rows(session, params)
+    # A plain connection: an ORM session around one direct statement
+    # costs half as much again as the statement.
+    with engine.current().engine.connect() as conn:
+        found = statement.rows(conn, params)
     if not found:
         raise exception.TaskNotFound('Task %s could not be found' % uuid)
     return found[0]
