@@ -395,15 +395,18 @@ class TaskReporter(listener_base.Listener):
             fallback = ({'step': name}, _WORKING)
         # A step's start is written only while no cancel is requested: a
         # refusal is how the run learns it must stop (async_api.tasks.
-        # boundary), before the step acts.
+        # boundary), before the step acts. Not a quiet start held for
+        # later: its step runs first all the same, and the write it joins
+        # (the next start, or the flow's end) decides.
         starts = step and state == tf_states.RUNNING
+        hold = self._quiet(state, step, name)
         try:
             if state == tf_states.SUCCESS:
                 values = {'progress': self._progress()}
-            written = self._update(values, expected, event=event,
-                                   fallback=fallback,
-                                   hold=self._quiet(state, step, name),
-                                   unless_cancelled=starts)
+            written = self._update(
+                values, expected, event=event, fallback=fallback,
+                hold=hold, unless_cancelled=starts and not (
+                    hold and self.holds_quiet_transitions))
             if starts and written is not None and not written:
                 self._stop_before(name)
         except Exception as e:

@@ -391,6 +391,16 @@ class TestHeldTransitions(base.FlowTestCase):
         self.assertEqual(('cancelled', 'two'),
                          (task.error['code'], task.error['step']))
 
+    def test_a_cancel_during_a_last_quiet_step_is_too_late(self):
+        # As for any last step: it ran, so the flow's end is written.
+        task = self.make_task(self.make_node())
+        flow = linear_flow.Flow('peek').add(_CancelledMeanwhile('one'))
+        self.run_held(task, flow)
+        self.assertTrue(_CancelledMeanwhile.requested)
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual(('succeeded', 100), (task.state, task.progress))
+        self.assertTrue(task.cancel_requested)
+
     def test_parallel_engines_commit_every_transition(self):
         engine = taskflow.engines.load(linear_flow.Flow('f').add(
             _Peek('one')), engine='parallel')
