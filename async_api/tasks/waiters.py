@@ -22,7 +22,8 @@ _WAITERS = {}
 # Tasks that finished in this process lately, newest last: a waiter that
 # starts from a row read before it registered (``known``) looks here for
 # a finish it would not be woken for. A caller registers microseconds
-# after its read; this many finishes cannot happen in between.
+# after its read, when this many finishes take seconds; one forgotten
+# all the same would be seen at the next poll.
 _FINISHED = collections.OrderedDict()
 _FINISHED_KEPT = 1024
 
