@@ -63,11 +63,14 @@ class TestSQLiteWriteOutage(load.LoadTestMixin, base.ServiceTestCase):
         self.addDetail('not-succeeded', testtools_content.text_content(
             self._not_succeeded(log)))
 
+    def _read_only(self):
+        """A connection to the service's file that cannot write to it."""
+        return sqlite3.connect('file:%s?mode=ro' % self.database, uri=True)
+
     def _not_succeeded(self, log):
         """Each task that did not succeed: its events and log lines."""
         lines = []
-        with sqlite3.connect('file:%s?mode=ro' % self.database,
-                             uri=True) as conn:
+        with self._read_only() as conn:
             tasks = conn.execute(
                 "SELECT uuid, state, job_uuid, attempt, error FROM "
                 "async_api_tasks WHERE state != 'succeeded' "
@@ -87,8 +90,7 @@ class TestSQLiteWriteOutage(load.LoadTestMixin, base.ServiceTestCase):
     def _unfinished(self):
         """The unfinished tasks and their jobs, read from the file."""
         lines = []
-        with sqlite3.connect('file:%s?mode=ro' % self.database,
-                             uri=True) as conn:
+        with self._read_only() as conn:
             tasks = conn.execute(
                 "SELECT uuid, state, job_uuid, claim_epoch, attempt, "
                 "posted_at, updated_at FROM async_api_tasks WHERE state "

@@ -391,6 +391,19 @@ class TestHeldTransitions(base.FlowTestCase):
         self.assertEqual(('cancelled', 'two'),
                          (task.error['code'], task.error['step']))
 
+    def test_a_cancel_before_a_quiet_step_stops_the_next_one(self):
+        task = self.make_task(self.make_node())
+        self.assertTrue(db_cancels.request_cancel(task.uuid, {
+            'event': db_cancels.CANCEL_EVENT, 'state': 'requested',
+            'details': {'user_id': 'u1'}}))
+        flow = linear_flow.Flow('peek').add(_QuietPeek('one'), _Peek('two'))
+        self.assertRaises(boundary.TaskCancelled, self.run_held, task, flow)
+        # The quiet step ran (it acts on nothing); the next did not.
+        self.assertEqual(['one'], [seen[0] for seen in _Peek.seen])
+        task = db_tasks.get_task(task.uuid)
+        self.assertEqual(('cancelled', 'Cancelled by user u1 before step '
+                          'two'), (task.state, task.error['message']))
+
     def test_a_cancel_during_a_last_quiet_step_is_too_late(self):
         # As for any last step: it ran, so the flow's end is written.
         task = self.make_task(self.make_node())
@@ -406,23 +419,6 @@ class TestHeldTransitions(base.FlowTestCase):
             _Peek('one')), engine='parallel')
         reporter = listeners.TaskReporter(engine, 'x')
         self.assertFalse(reporter.holds_quiet_transitions)
-
-
-class _Step(task_base.Task):
-    """Records its runs and reverts; fails with ``errors`` first."""
-
-    def __init__(self, name, log, errors=()):
-        super().__init__(name=name)
-        self.log = log
-        self.errors = list(errors)
-
-    def execute(self):
-        self.log.append(('run', self.name))
-        if self.errors:
-            raise self.errors.pop(0)
-
-    def revert(self, *args, **kwargs):
-        self.log.append(('revert', self.name))
 
 
 def _start_unreported(step):
@@ -447,8 +443,8 @@ class TestOutageSuspends(base.FlowTestCase):
         task = self.make_task(node, 'on')
         log = []
         flow = linear_flow.Flow('outage').add(
-            _Step('one', log), _Step('two', log, [error]),
-            _Step('three', log))
+            base.LoggedStep('one', log), base.LoggedStep('two', log, [error]),
+            base.LoggedStep('three', log))
         backend = impl_memory.MemoryBackend()
         engine = taskflow.engines.load(flow, engine='serial',
                                        backend=backend)
@@ -490,7 +486,8 @@ class TestOutageSuspends(base.FlowTestCase):
         task = self.make_task(node, 'on')
         log = []
         flow = linear_flow.Flow('fails').add(
-            _Step('one', log), _Step('two', log, [ValueError('bad')]))
+            base.LoggedStep('one', log),
+            base.LoggedStep('two', log, [ValueError('bad')]))
         engine = taskflow.engines.load(flow, engine='serial')
         reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
         with reporter:
@@ -505,7 +502,7 @@ class TestOutageSuspends(base.FlowTestCase):
         task = self.make_task(node, 'on')
         log = []
         flow = linear_flow.Flow('unreported').add(
-            _Step('one', log), _Step('two', log))
+            base.LoggedStep('one', log), base.LoggedStep('two', log))
         engine = taskflow.engines.load(flow, engine='serial')
         reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
         self.useFixture(_start_unreported('one'))
@@ -525,9 +522,9 @@ class TestOutageSuspends(base.FlowTestCase):
         outage = db_exc.DBConnectionError('attempt to write a readonly '
                                           'database')
         flow = linear_flow.Flow('outage').add(
-            _Step('one', log),
+            base.LoggedStep('one', log),
             linear_flow.Flow('two-retry', retry=common.BMCRetry(
-                'two-retry', 2, 0)).add(_Step('two', log, [outage])))
+                'two-retry', 2, 0)).add(base.LoggedStep('two', log, [outage])))
         backend = impl_memory.MemoryBackend()
         engine = taskflow.engines.load(flow, engine='serial',
                                        backend=backend)
@@ -561,7 +558,7 @@ class TestOutageSuspends(base.FlowTestCase):
             node = self.make_node()
             task = self.make_task(node, 'on')
             engine = taskflow.engines.load(
-                linear_flow.Flow('f').add(_Step('one', [])),
+                linear_flow.Flow('f').add(base.LoggedStep('one', [])),
                 engine='serial')
             reporter = listeners.TaskReporter(engine, task.uuid, host='c1')
             reporter._suspend_for_outage(

@@ -14,7 +14,6 @@ from oslo_db import exception as db_exc
 import taskflow.engines
 from taskflow.patterns import linear_flow
 from taskflow import states as tf_states
-from taskflow import task as task_base
 
 from async_api.conductor import listeners
 from async_api.db import deferred
@@ -22,23 +21,6 @@ from async_api.db import engine as db_engine
 from async_api.db import tasks as db_tasks
 from async_api.persistence import backend as p_backend
 from async_api.tests.unit.flows import base
-
-
-class _Step(task_base.Task):
-    """Records its runs and reverts; fails with ``errors`` first."""
-
-    def __init__(self, name, log, errors=()):
-        super().__init__(name=name)
-        self.log = log
-        self.errors = list(errors)
-
-    def execute(self):
-        self.log.append(('run', self.name))
-        if self.errors:
-            raise self.errors.pop(0)
-
-    def revert(self, *args, **kwargs):
-        self.log.append(('revert', self.name))
 
 
 class TestResumeAfterOutage(base.FlowTestCase):
@@ -51,10 +33,10 @@ class TestResumeAfterOutage(base.FlowTestCase):
         # The outage is over by the end of the run: what the run held,
         # the step put back included, commits.
         self.flow = linear_flow.Flow('outage').add(
-            _Step('one', self.log),
-            _Step('two', self.log, [db_exc.DBConnectionError(
+            base.LoggedStep('one', self.log),
+            base.LoggedStep('two', self.log, [db_exc.DBConnectionError(
                 'attempt to write a readonly database')]),
-            _Step('three', self.log))
+            base.LoggedStep('three', self.log))
         self.task = self.make_task(self.make_node())
 
     def run_once(self, flow_detail=None):

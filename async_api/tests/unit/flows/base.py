@@ -5,6 +5,7 @@ operation and short verify timeouts.
 """
 
 import fixtures
+from taskflow import task as task_base
 
 from async_api.baremetal.db import nodes as db_nodes
 from async_api.baremetal.drivers import base as driver_base
@@ -51,3 +52,20 @@ class FlowTestCase(base.TestCase):
     @staticmethod
     def store(task):
         return {'task_uuid': task.uuid, 'resource_uuid': task.resource_uuid}
+
+
+class LoggedStep(task_base.Task):
+    """Records its runs and reverts; fails with ``errors`` first."""
+
+    def __init__(self, name, log, errors=()):
+        super().__init__(name=name)
+        self.log = log
+        self.errors = list(errors)
+
+    def execute(self):
+        self.log.append(('run', self.name))
+        if self.errors:
+            raise self.errors.pop(0)
+
+    def revert(self, *args, **kwargs):
+        self.log.append(('revert', self.name))
