@@ -400,14 +400,16 @@ class TaskReporter(listener_base.Listener):
         # (the next start, or the flow's end) decides.
         starts = step and state == tf_states.RUNNING
         hold = self._quiet(state, step, name)
-        held = hold and self.holds_quiet_transitions and deferred.is_holding(
-            db_engine.current().engine)
+        # Looked up for a step's start only: every transition comes here.
+        refusable = starts and not (
+            hold and self.holds_quiet_transitions
+            and deferred.is_holding(db_engine.current().engine))
         try:
             if state == tf_states.SUCCESS:
                 values = {'progress': self._progress()}
             written = self._update(values, expected, event=event,
                                    fallback=fallback, hold=hold,
-                                   unless_cancelled=starts and not held)
+                                   unless_cancelled=refusable)
             if starts and written is not None and not written:
                 self._stop_before(name)
         except Exception as e:
